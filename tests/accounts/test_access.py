@@ -1,0 +1,91 @@
+import pytest
+from django.urls import reverse
+
+from tests.ladder import check_ladder
+from tracker.accounts.models import AuditEvent, Patient
+
+
+def test_visible_to_follows_the_care_links(cast, patient, other_patient):
+    assert list(Patient.objects.visible_to(cast["owner"])) == [patient]
+    assert list(Patient.objects.visible_to(cast["other_patient"])) == [other_patient]
+    assert list(Patient.objects.visible_to(cast["clinician"])) == [patient]
+    assert list(Patient.objects.visible_to(cast["other_clinician"])) == []
+    assert list(Patient.objects.visible_to(cast["admin"])) == []
+
+
+def test_unapproved_clinician_sees_no_patient(cast, patient):
+    doc = cast["clinician"]
+    doc.approved_at = None
+    doc.save()
+    assert not Patient.objects.visible_to(doc).exists()
+
+
+def test_pending_link_shows_nothing(cast, patient, other_clinician):
+    from tests.conftest import link
+
+    link(patient, other_clinician, status="pending")
+    assert not Patient.objects.visible_to(other_clinician).exists()
+
+
+def test_dashboard_ladder(as_role, patient):
+    check_ladder(
+        as_role,
+        reverse("dashboard:patient", args=[patient.pk]),
+        {
+            "anonymous": 302,
+            "owner": 200,
+            "other_patient": 404,
+            "clinician": 200,
+            "other_clinician": 404,
+            "admin": 404,
+        },
+    )
+
+
+def test_dashboard_wrong_method(as_role, patient):
+    assert as_role("owner").post(reverse("dashboard:patient", args=[patient.pk])).status_code == 405
+
+
+def test_unknown_patient_is_404_not_403(as_role):
+    assert as_role("clinician").get(reverse("dashboard:patient", args=[999999])).status_code == 404
+
+
+def test_clinician_read_is_audited_owner_read_is_not(as_role, patient):
+    url = reverse("dashboard:patient", args=[patient.pk])
+    as_role("owner").get(url)
+    assert not AuditEvent.objects.filter(action="view").exists()
+    as_role("clinician").get(url)
+    event = AuditEvent.objects.get(action="view")
+    assert (event.actor.email, event.patient, event.summary) == ("doc@example.com", patient, "dashboard")
+    assert event.ip == "127.0.0.1"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("accounts:sharing", {"owner": 200, "clinician": 403, "admin": 403}),
+        ("accounts:access-log", {"owner": 200, "clinician": 403, "admin": 403}),
+        ("accounts:profile", {"owner": 200, "clinician": 403, "admin": 403}),
+        ("accounts:my-patients", {"owner": 403, "clinician": 200, "admin": 403}),
+        ("accounts:password-change", {"owner": 200, "clinician": 200, "admin": 200}),
+    ],
+)
+def test_role_pages_ladder(as_role, name, expected):
+    check_ladder(as_role, reverse(name), {"anonymous": 302, **expected})
+
+
+@pytest.mark.parametrize("name", ["accounts:access-log", "home"])
+def test_read_only_pages_refuse_post(as_role, name):
+    assert as_role("owner").post(reverse(name)).status_code == 405
+
+
+def test_home_sends_each_role_to_its_start(as_role, patient):
+    assert as_role("owner").get("/")["Location"] == reverse("dashboard:patient", args=[patient.pk])
+    assert as_role("clinician").get("/")["Location"] == reverse("accounts:my-patients")
+    assert as_role("admin").get("/")["Location"] == reverse("admin:index")
+
+
+def test_logout_is_post_only(as_role):
+    client = as_role("owner")
+    assert client.get(reverse("accounts:logout")).status_code == 405
+    assert client.post(reverse("accounts:logout")).status_code == 302

@@ -1,0 +1,60 @@
+"""A new patient signs up and shares with the demo clinician; the clinician sees
+them; the patient stops sharing; the clinician's next request is a 404."""
+
+import re
+
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from tests.browser.conftest import sign_in
+from tracker.accounts.management.commands.seed_demo import DEMO_PASSWORD
+
+
+def test_signup_share_revoke(open_page, transactional_db):
+    call_command("seed_demo", verbosity=0)
+    nora = open_page("patient", viewport={"width": 390, "height": 844})  # a phone
+    nora.go("/accounts/signup/")
+    p = nora.page
+    p.fill("#id_account-full_name", "Nora Newcomer")
+    p.fill("#id_account-email", "nora@example.com")
+    p.fill("#id_account-password1", "a-long-enough-passphrase")
+    p.fill("#id_account-password2", "a-long-enough-passphrase")
+    p.fill("#id_profile-birth_date", "1951-02-03")
+    p.select_option("#id_profile-sex", "female")
+    p.select_option("#id_profile-menopausal_status", "postmenopausal")
+    nora.shot("signup")
+    p.click("button:has-text('Create my account')")
+    expect(p.locator("h1")).to_have_text("My record")
+    record_url = p.url
+    nora.shot("record")
+
+    p.click(".navbar-toggler")
+    p.click("a.nav-link:has-text('Sharing')")
+    p.fill("#id_email", "clinician@example.com")
+    p.click("button:has-text('Share my record')")
+    expect(p.locator(".alert-success")).to_contain_text("can now see your record")
+    nora.shot("shared")
+
+    doc = open_page("clinician")
+    sign_in(doc, "clinician@example.com", DEMO_PASSWORD)
+    expect(doc.page.locator("h1")).to_have_text("My patients")
+    doc.page.click("a:has-text('Nora Newcomer')")
+    expect(doc.page.locator("h1")).to_have_text("Nora Newcomer")
+    assert doc.page.url == record_url
+    doc.shot("sees-patient")
+
+    p.click(".navbar-toggler")
+    p.click("a.nav-link:has-text('Sharing')")
+    p.click("a:has-text('Stop sharing')")
+    expect(p.locator("h1")).to_contain_text("Stop sharing with")
+    nora.shot("confirm-stop")
+    p.click("button:has-text('Yes, stop sharing')")
+    expect(p.locator(".alert-success")).to_contain_text("Sharing has ended")
+
+    doc.expect_not_found()
+    response = doc.page.reload()
+    assert response.status == 404
+    expect(doc.page.locator("h1")).to_have_text("Page not found")
+    doc.shot("404-after-revoke")
+    doc.go("/accounts/my-patients/")
+    expect(doc.page.locator("main")).not_to_contain_text(re.compile("Nora"))

@@ -1,0 +1,106 @@
+"""The cast (style.md): a patient, another patient, a clinician who cares for the
+first patient, a clinician who does not, an admin. Test-only settings live here."""
+
+import datetime as dt
+
+import pytest
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def make_user(email: str, name: str, role: str, **fields):
+    from tracker.accounts.models import User
+
+    return User.objects.create_user(email, PASSWORD, full_name=name, role=role, **fields)
+
+
+def make_patient(email: str, name: str, **fields):
+    from tracker.accounts.models import Patient, Role
+
+    user = make_user(email, name, Role.PATIENT)
+    defaults = {
+        "birth_date": dt.date(1955, 5, 17),
+        "sex": "female",
+        "menopausal_status": "postmenopausal",
+    }
+    return Patient.objects.create(user=user, **{**defaults, **fields})
+
+
+def link(patient, clinician, status="active"):
+    from tracker.accounts.models import CareLink
+
+    return CareLink.objects.create(
+        patient=patient, clinician=clinician, status=status, initiated_by="patient"
+    )
+
+
+@pytest.fixture
+def patient(db):
+    return make_patient("pat@example.com", "Pat Patient")
+
+
+@pytest.fixture
+def other_patient(db):
+    return make_patient("olga@example.com", "Olga Other")
+
+
+@pytest.fixture
+def clinician(db, patient):
+    from django.utils import timezone
+
+    from tracker.accounts.models import Role
+
+    user = make_user("doc@example.com", "Dr Dee Doc", Role.CLINICIAN, approved_at=timezone.now())
+    link(patient, user)
+    return user
+
+
+@pytest.fixture
+def other_clinician(db):
+    from django.utils import timezone
+
+    from tracker.accounts.models import Role
+
+    return make_user("stranger@example.com", "Dr Stan Stranger", Role.CLINICIAN, approved_at=timezone.now())
+
+
+@pytest.fixture
+def admin_user(db):
+    from tracker.accounts.models import Role
+
+    return make_user("root@example.com", "Ada Admin", Role.ADMIN, is_superuser=True)
+
+
+@pytest.fixture
+def cast(patient, other_patient, clinician, other_clinician, admin_user):
+    return {
+        "anonymous": None,
+        "owner": patient.user,
+        "other_patient": other_patient.user,
+        "clinician": clinician,
+        "other_clinician": other_clinician,
+        "admin": admin_user,
+    }
+
+
+@pytest.fixture
+def as_role(client, cast):
+    """Log the test client in as one member of the cast (or not at all)."""
+
+    def login(role: str):
+        user = cast[role]
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return login

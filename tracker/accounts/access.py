@@ -1,0 +1,55 @@
+"""The one access gate. Every view that touches a patient calls it first.
+
+A record the user may not see answers 404 (its existence is not leaked);
+a write the user may not do answers 403.
+"""
+
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from tracker.accounts import audit
+from tracker.accounts.models import Patient, Role
+
+
+def patient_for(request, patient_id: int, *, what: str = "record") -> Patient:
+    """The patient `patient_id` if the user may see the record, else 404.
+
+    A read by anyone but the patient is written to the audit trail.
+    """
+    patient = get_object_or_404(
+        Patient.objects.visible_to(request.user).select_related("user"), pk=patient_id
+    )
+    if patient.user_id != request.user.pk:
+        audit.record(request, audit.Action.VIEW, patient=patient, summary=what)
+    return patient
+
+
+def is_own_record(user, patient: Patient) -> bool:
+    return patient.user_id == user.pk
+
+
+def require_clinician(request) -> None:
+    """Clinician-only writes on a visible record (targets, overrides, acknowledgements)."""
+    if not request.user.is_approved_clinician:
+        raise PermissionDenied("Only the patient's clinician can do this.")
+
+
+def role_required(*roles: str):
+    """Pages that belong to one role (Sharing for patients, My patients for clinicians)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.user.role not in roles:
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+patient_required = role_required(Role.PATIENT)
+clinician_required = role_required(Role.CLINICIAN)

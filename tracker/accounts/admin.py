@@ -1,0 +1,101 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils import timezone
+
+from tracker.accounts.models import AuditEvent, CareLink, Role, User
+
+# Admins manage accounts and care links and read the audit trail; the clinical
+# record (Patient profile and everything in tracker.records) is deliberately
+# not registered here: admins read no clinical data by default.
+
+
+class UserCreationForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ["email", "full_name", "role"]
+
+
+class UserEditForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    add_form = UserCreationForm
+    form = UserEditForm
+    ordering = ["email"]
+    list_display = ["email", "full_name", "role", "is_active", "approved_at", "date_joined", "last_login"]
+    list_filter = ["role", "is_active", ("approved_at", admin.EmptyFieldListFilter)]
+    search_fields = ["email", "full_name"]
+    readonly_fields = ["date_joined", "last_login"]
+    fieldsets = [
+        (None, {"fields": ["email", "full_name", "password"]}),
+        ("Role and access", {"fields": ["role", "is_active", "approved_at", "is_superuser"]}),
+        ("Dates", {"fields": ["date_joined", "last_login"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["email", "full_name", "role", "usable_password", "password1", "password2"],
+            },
+        ),
+    ]
+    filter_horizontal = []
+    actions = ["approve_clinicians", "deactivate"]
+
+    def save_model(self, request, obj, form, change):
+        # A clinician account that an admin creates is approved by that act.
+        if not change and obj.role == Role.CLINICIAN and obj.approved_at is None:
+            obj.approved_at = timezone.now()
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Approve selected clinicians")
+    def approve_clinicians(self, request, queryset):
+        count = queryset.filter(role=Role.CLINICIAN, approved_at__isnull=True).update(
+            approved_at=timezone.now()
+        )
+        self.message_user(request, f"{count} clinician(s) approved.", messages.SUCCESS)
+
+    @admin.action(description="Deactivate selected accounts (access ends at once)")
+    def deactivate(self, request, queryset):
+        count = queryset.exclude(pk=request.user.pk).update(is_active=False)
+        self.message_user(request, f"{count} account(s) deactivated.", messages.SUCCESS)
+
+
+@admin.register(CareLink)
+class CareLinkAdmin(admin.ModelAdmin):
+    list_display = ["patient", "clinician", "status", "initiated_by", "created_at", "ended_at"]
+    list_filter = ["status", "initiated_by"]
+    search_fields = [
+        "patient__user__email",
+        "patient__user__full_name",
+        "clinician__email",
+        "clinician__full_name",
+    ]
+    list_select_related = ["patient__user", "clinician"]
+    raw_id_fields = ["patient", "clinician", "ended_by"]
+    readonly_fields = ["created_at", "responded_at"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "actor_label", "action", "patient", "object_type", "object_id", "summary", "ip"]
+    list_filter = ["action", "at"]
+    search_fields = ["actor_label", "patient__user__email", "summary", "ip"]
+    list_select_related = ["patient__user"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

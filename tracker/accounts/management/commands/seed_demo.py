@@ -1,0 +1,83 @@
+"""Demo accounts (and, once tracker.records is installed, their health records).
+
+Idempotent: running it again changes nothing that exists. The password is for
+local use only and is printed on the first run.
+"""
+
+import datetime as dt
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from tracker.accounts.models import CareLink, Patient, Role, User
+
+DEMO_PASSWORD = "demo-password-2026"
+
+CLINICIAN = ("clinician@example.com", "Dr Chris Carter")
+ADMIN = ("admin@example.com", "Ada Admin")
+# email, name, birth date, sex, menopausal status, tallest height, linked to the clinician
+PATIENTS = [
+    (
+        "margaret@example.com",
+        "Margaret Denholm",
+        dt.date(1952, 3, 14),
+        "female",
+        "postmenopausal",
+        "165.0",
+        True,
+    ),
+    ("rosa@example.com", "Rosa Romero", dt.date(1948, 9, 2), "female", "postmenopausal", "160.0", True),
+    ("olive@example.com", "Olive Osborne", dt.date(1957, 6, 21), "female", "postmenopausal", "168.0", True),
+    ("uma@example.com", "Uma Unlinked", dt.date(1960, 1, 9), "female", "postmenopausal", None, False),
+]
+
+
+class Command(BaseCommand):
+    help = "Create the demo accounts (idempotent). Passwords are for local use only."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            created = self.seed()
+        if options["verbosity"] == 0:
+            return
+        if created:
+            self.stdout.write(self.style.SUCCESS("Demo accounts created (local use only):"))
+            for email in created:
+                self.stdout.write(f"  {email:28} password: {DEMO_PASSWORD}")
+        else:
+            self.stdout.write("Demo data already present; nothing changed.")
+
+    def seed(self) -> list[str]:
+        created = []
+        clinician, new = self.user(*CLINICIAN, role=Role.CLINICIAN, approved_at=timezone.now())
+        created += [clinician.email] if new else []
+        admin, new = self.user(*ADMIN, role=Role.ADMIN, is_superuser=True)
+        created += [admin.email] if new else []
+        for email, name, born, sex, status, height, linked in PATIENTS:
+            user, new = self.user(email, name, role=Role.PATIENT)
+            if not new:
+                continue
+            created.append(email)
+            patient = Patient.objects.create(
+                user=user, birth_date=born, sex=sex, menopausal_status=status, tallest_height_cm=height
+            )
+            if linked:
+                CareLink.objects.create(
+                    patient=patient,
+                    clinician=clinician,
+                    status=CareLink.Status.ACTIVE,
+                    initiated_by=CareLink.Initiator.PATIENT,
+                    responded_at=timezone.now(),
+                )
+            self.seed_record(patient)
+        return created
+
+    def user(self, email: str, name: str, **fields) -> tuple[User, bool]:
+        user = User.objects.filter(email=email).first()
+        if user is not None:
+            return user, False
+        return User.objects.create_user(email, DEMO_PASSWORD, full_name=name, **fields), True
+
+    def seed_record(self, patient: Patient) -> None:
+        """Filled in by the records app's demo history."""

@@ -1,0 +1,37 @@
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+
+LOGIN_AT = "bt_login_at"
+SEEN_AT = "bt_seen_at"
+
+
+class SessionTimeoutMiddleware:
+    """Log out after SESSION_IDLE_TIMEOUT idle and SESSION_ABSOLUTE_TIMEOUT in all.
+
+    ASVS 3.3.2. The timestamps live in the session itself; logout() flushes
+    the server-side session, so the old cookie is useless afterwards.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        now = int(time.time())
+        if request.user.is_authenticated:
+            login_at = request.session.get(LOGIN_AT, now)
+            seen_at = request.session.get(SEEN_AT, now)
+            idle = now - seen_at >= settings.SESSION_IDLE_TIMEOUT
+            expired = now - login_at >= settings.SESSION_ABSOLUTE_TIMEOUT
+            if idle or expired:
+                logout(request)
+                messages.info(request, "You were signed out to keep your record safe. Please sign in again.")
+            else:
+                request.session[SEEN_AT] = now
+        response = self.get_response(request)
+        if request.user.is_authenticated and LOGIN_AT not in request.session:
+            # The request that signed in starts both clocks.
+            request.session[LOGIN_AT] = request.session[SEEN_AT] = now
+        return response

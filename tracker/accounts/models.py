@@ -1,0 +1,254 @@
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+
+class Role(models.TextChoices):
+    PATIENT = "patient", "Patient"
+    CLINICIAN = "clinician", "Clinician"
+    ADMIN = "admin", "Admin"
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.update(role=Role.ADMIN, is_superuser=True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField("email address", unique=True)
+    full_name = models.CharField(max_length=150)
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.PATIENT)
+    is_active = models.BooleanField(
+        default=True, help_text="Untick to deactivate: access ends on the next request."
+    )
+    approved_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Clinicians see no patient until an admin approves them.",
+    )
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name", "email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    @property
+    def is_staff(self) -> bool:
+        # Only admins reach the Django admin; it is derived, never stored.
+        return self.role == Role.ADMIN
+
+    @property
+    def is_patient(self) -> bool:
+        return self.role == Role.PATIENT
+
+    @property
+    def is_clinician(self) -> bool:
+        return self.role == Role.CLINICIAN
+
+    @property
+    def is_approved_clinician(self) -> bool:
+        return self.role == Role.CLINICIAN and self.approved_at is not None
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+
+
+class MenopausalStatus(models.TextChoices):
+    PREMENOPAUSAL = "premenopausal", "Premenopausal"
+    PERIMENOPAUSAL = "perimenopausal", "Perimenopausal"
+    POSTMENOPAUSAL = "postmenopausal", "Postmenopausal"
+    NOT_APPLICABLE = "not_applicable", "Not applicable"
+
+
+class PatientQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "PatientQuerySet":
+        """The one rule of who may see a patient's record.
+
+        The patient sees their own; an approved clinician sees the patients
+        with an active care link; nobody else (admins included) sees any.
+        """
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        live = self.filter(user__is_active=True)
+        if user.role == Role.PATIENT:
+            return live.filter(user=user)
+        if user.is_approved_clinician:
+            return live.filter(care_links__clinician=user, care_links__status=CareLink.Status.ACTIVE)
+        return self.none()
+
+
+class Patient(models.Model):
+    """A patient's profile: the facts the clinical rules need (clinical-rules.md 2.2, 8)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="patient")
+    birth_date = models.DateField("date of birth")
+    sex = models.CharField(max_length=6, choices=Sex.choices)
+    menopausal_status = models.CharField(max_length=16, choices=MenopausalStatus.choices)
+    tallest_height_cm = models.DecimalField(
+        "tallest recalled height (cm)", max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    # FRAX-style risk factors, clinical-rules.md section 8.
+    current_smoking = models.BooleanField("current smoker", default=False)
+    alcohol_3_or_more_units = models.BooleanField("alcohol 3 or more units a day", default=False)
+    glucocorticoids = models.BooleanField(
+        "oral glucocorticoids 5 mg/day or more for 3 months or more", default=False
+    )
+    parental_hip_fracture = models.BooleanField("a parent broke a hip", default=False)
+    rheumatoid_arthritis = models.BooleanField(default=False)
+    secondary_causes = models.BooleanField(
+        "secondary causes of osteoporosis",
+        default=False,
+        help_text="e.g. untreated hyperthyroidism, early menopause, malabsorption",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = PatientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user__full_name"]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @property
+    def name(self) -> str:
+        return self.user.full_name
+
+    def age_on(self, day) -> int:
+        years = day.year - self.birth_date.year
+        return years - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
+
+
+class CareLinkQuerySet(models.QuerySet):
+    def open(self) -> "CareLinkQuerySet":
+        return self.filter(status__in=[CareLink.Status.PENDING, CareLink.Status.ACTIVE])
+
+    def active(self) -> "CareLinkQuerySet":
+        return self.filter(status=CareLink.Status.ACTIVE)
+
+    def pending(self) -> "CareLinkQuerySet":
+        return self.filter(status=CareLink.Status.PENDING)
+
+
+class CareLink(models.Model):
+    """Consent: a patient's record is visible to a clinician while a link is active."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for the patient"
+        ACTIVE = "active", "Active"
+        DECLINED = "declined", "Declined"
+        ENDED = "ended", "Ended"
+
+    class Initiator(models.TextChoices):
+        PATIENT = "patient", "Patient shared"
+        CLINICIAN = "clinician", "Clinician asked"
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="care_links")
+    clinician = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="care_links",
+        limit_choices_to={"role": Role.CLINICIAN},
+    )
+    status = models.CharField(max_length=8, choices=Status.choices)
+    initiated_by = models.CharField(max_length=9, choices=Initiator.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    objects = CareLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "clinician"],
+                condition=Q(status__in=["pending", "active"]),
+                name="one_open_care_link_per_pair",
+            ),
+        ]
+        indexes = [models.Index(fields=["clinician", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.patient} ↔ {self.clinician} ({self.get_status_display()})"
+
+    def involves(self, user) -> bool:
+        return user.pk in (self.clinician_id, self.patient.user_id)
+
+
+class AuditEvent(models.Model):
+    """Append-only trail of reads by others, changes, sharing and logins."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", "Viewed"
+        CREATE = "create", "Added"
+        UPDATE = "update", "Changed"
+        DELETE = "delete", "Deleted"
+        SHARE = "share", "Shared record"
+        REQUEST = "request", "Asked for access"
+        ACCEPT = "accept", "Accepted request"
+        DECLINE = "decline", "Declined request"
+        REVOKE = "revoke", "Ended sharing"
+        ACKNOWLEDGE = "acknowledge", "Acknowledged alert"
+        SNOOZE = "snooze", "Snoozed alert"
+        LOGIN = "login", "Signed in"
+        LOGIN_FAILED = "login_failed", "Failed sign-in"
+        LOGOUT = "logout", "Signed out"
+        ACCOUNT = "account", "Account change"
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    actor_label = models.CharField(max_length=254, blank=True)
+    patient = models.ForeignKey(
+        Patient, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_events"
+    )
+    action = models.CharField(max_length=16, choices=Action.choices)
+    object_type = models.CharField(max_length=50, blank=True)
+    object_id = models.CharField(max_length=50, blank=True)
+    summary = models.CharField(max_length=255, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["patient", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.get_action_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Audit events are append-only.")

@@ -1,0 +1,54 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from tracker.accounts import views
+from tracker.accounts.forms import EmailAuthenticationForm
+
+app_name = "accounts"
+
+urlpatterns = [
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("signup/", views.signup, name="signup"),
+    path("signup/clinician/", views.clinician_signup, name="clinician-signup"),
+    path("profile/", views.profile, name="profile"),
+    path(
+        "password/change/",
+        auth_views.PasswordChangeView.as_view(success_url=reverse_lazy("accounts:password-change-done")),
+        name="password-change",
+    ),
+    path("password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password-change-done"),
+    path(
+        "password/reset/",
+        auth_views.PasswordResetView.as_view(
+            success_url=reverse_lazy("accounts:password-reset-done"),
+            email_template_name="registration/password_reset_email.txt",
+        ),
+        name="password-reset",
+    ),
+    path("password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password-reset-done"),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            success_url=reverse_lazy("accounts:password-reset-complete")
+        ),
+        name="password-reset-confirm",
+    ),
+    path(
+        "password/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password-reset-complete",
+    ),
+    path("sharing/", views.sharing_page, name="sharing"),
+    path("sharing/<int:link_id>/accept/", views.respond, {"answer": "accept"}, name="sharing-accept"),
+    path("sharing/<int:link_id>/decline/", views.respond, {"answer": "decline"}, name="sharing-decline"),
+    path("links/<int:link_id>/end/", views.end_link, name="link-end"),
+    path("my-patients/", views.my_patients, name="my-patients"),
+    path("access-log/", views.access_log, name="access-log"),
+]

@@ -1,0 +1,173 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tracker.accounts import audit, sharing
+from tracker.accounts.access import clinician_required, patient_required
+from tracker.accounts.forms import AccountForm, EmailForm, PatientProfileForm
+from tracker.accounts.models import AuditEvent, CareLink, Role
+
+
+@require_GET
+def home(request):
+    if request.user.role == Role.CLINICIAN:
+        return redirect("accounts:my-patients")
+    if request.user.role == Role.ADMIN:
+        return redirect("admin:index")
+    return redirect("dashboard:patient", patient_id=request.user.patient.pk)
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    account = AccountForm(request.POST or None, prefix="account")
+    profile = PatientProfileForm(request.POST or None, prefix="profile")
+    if request.method == "POST" and account.is_valid() and profile.is_valid():
+        with transaction.atomic():
+            user = account.save(commit=False)
+            user.role = Role.PATIENT
+            user.save()
+            profile.instance.user = user
+            profile.save()
+        login(request, user)
+        messages.success(request, "Welcome to BoneTrack. Your record is private until you share it.")
+        return redirect("home")
+    return render(request, "accounts/signup.html", {"account": account, "profile": profile})
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def clinician_signup(request):
+    account = AccountForm(request.POST or None, prefix="account")
+    if request.method == "POST" and account.is_valid():
+        user = account.save(commit=False)
+        user.role = Role.CLINICIAN
+        user.save()
+        login(request, user)
+        messages.info(request, "Your clinician account waits for an administrator's approval.")
+        return redirect("home")
+    return render(request, "accounts/clinician_signup.html", {"account": account})
+
+
+@patient_required
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    form = PatientProfileForm(request.POST or None, instance=request.user.patient)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        audit.record(
+            request, audit.Action.UPDATE, patient=form.instance, obj=form.instance, summary="profile"
+        )
+        messages.success(request, "Your profile is saved.")
+        return redirect("home")
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+@patient_required
+@require_http_methods(["GET", "POST"])
+def sharing_page(request):
+    patient = request.user.patient
+    form = EmailForm(request.POST or None, label="Clinician's email")
+    if request.method == "POST" and form.is_valid():
+        try:
+            link = sharing.share_with_clinician(
+                request, patient=patient, clinician_email=form.cleaned_data["email"]
+            )
+        except ValidationError as exc:
+            form.add_error("email", exc)
+        else:
+            messages.success(request, f"{link.clinician} can now see your record.")
+            return redirect("accounts:sharing")
+    links = patient.care_links.select_related("clinician").order_by("-created_at")
+    return render(
+        request,
+        "accounts/sharing.html",
+        {
+            "form": form,
+            "active": [link for link in links if link.status == CareLink.Status.ACTIVE],
+            "pending": [link for link in links if link.status == CareLink.Status.PENDING],
+            "past": [
+                link for link in links if link.status in (CareLink.Status.ENDED, CareLink.Status.DECLINED)
+            ][:20],
+        },
+    )
+
+
+@patient_required
+@require_POST
+def respond(request, link_id: int, answer: str):
+    link = get_object_or_404(CareLink, pk=link_id, patient__user=request.user)
+    try:
+        if answer == "accept":
+            sharing.accept(request, link=link)
+            messages.success(request, f"{link.clinician} can now see your record.")
+        else:
+            sharing.decline(request, link=link)
+            messages.info(request, f"You declined {link.clinician}'s request.")
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    return redirect("accounts:sharing")
+
+
+@require_http_methods(["GET", "POST"])
+def end_link(request, link_id: int):
+    """Either side ends a link; GET shows the confirmation."""
+    link = get_object_or_404(CareLink.objects.open().select_related("patient__user", "clinician"), pk=link_id)
+    if not link.involves(request.user):
+        raise Http404
+    back = "accounts:sharing" if request.user.is_patient else "accounts:my-patients"
+    if request.method == "POST":
+        try:
+            sharing.end(request, link=link)
+            messages.success(request, "Sharing has ended. Access stops now.")
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        return redirect(back)
+    return render(request, "accounts/end_link.html", {"link": link, "back": back})
+
+
+@clinician_required
+@require_http_methods(["GET", "POST"])
+def my_patients(request):
+    form = EmailForm(request.POST or None, label="Patient's email")
+    if request.method == "POST" and form.is_valid():
+        try:
+            link = sharing.request_access(
+                request, clinician=request.user, patient_email=form.cleaned_data["email"]
+            )
+        except ValidationError as exc:
+            form.add_error("email", exc)
+        else:
+            messages.success(request, f"Request sent. {link.patient} will see it under Sharing.")
+            return redirect("accounts:my-patients")
+    links = (
+        request.user.care_links.open().select_related("patient__user").order_by("patient__user__full_name")
+    )
+    return render(
+        request,
+        "accounts/my_patients.html",
+        {
+            "form": form,
+            "approved": request.user.is_approved_clinician,
+            "active": [link for link in links if link.status == CareLink.Status.ACTIVE],
+            "pending": [link for link in links if link.status == CareLink.Status.PENDING],
+        },
+    )
+
+
+@patient_required
+@require_GET
+def access_log(request):
+    events = (
+        AuditEvent.objects.filter(patient=request.user.patient)
+        .exclude(actor=request.user)
+        .select_related("actor")
+    )
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/access_log.html", {"page": page})
