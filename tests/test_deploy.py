@@ -13,10 +13,11 @@ PRODUCTION = {
     "SITE_URL": "https://bonetrack.example.org",
     "BEHIND_PROXY": "1",
 }
+OURS = {"DEBUG", "SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
 
 
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL"}}
+    clean = {k: v for k, v in os.environ.items() if k not in OURS}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
