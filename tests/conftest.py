@@ -71,7 +71,9 @@ def other_clinician(db):
 
     from tracker.accounts.models import Role
 
-    return make_user("stranger@example.com", "Dr Stan Stranger", Role.CLINICIAN, approved_at=timezone.now())
+    return make_user(
+        "stranger@example.com", "Dr Stan Stranger", Role.CLINICIAN, approved_at=timezone.now()
+    )
 
 
 @pytest.fixture

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "tracker.accounts",
+    "tracker.records",
     "tracker.dashboard",
 ]
 

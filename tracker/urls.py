@@ -11,4 +11,5 @@ urlpatterns = [
     path("accounts/", include("tracker.accounts.urls")),
     path("admin/", admin.site.urls),
     path("", include("tracker.dashboard.urls")),
+    path("", include("tracker.records.urls")),
 ]

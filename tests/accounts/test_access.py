@@ -56,7 +56,11 @@ def test_clinician_read_is_audited_owner_read_is_not(as_role, patient):
     assert not AuditEvent.objects.filter(action="view").exists()
     as_role("clinician").get(url)
     event = AuditEvent.objects.get(action="view")
-    assert (event.actor.email, event.patient, event.summary) == ("doc@example.com", patient, "dashboard")
+    assert (event.actor.email, event.patient, event.summary) == (
+        "doc@example.com",
+        patient,
+        "dashboard",
+    )
     assert event.ip == "127.0.0.1"
 
 

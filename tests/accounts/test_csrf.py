@@ -11,7 +11,9 @@ def test_post_without_csrf_token_is_refused(patient):
 
 def test_login_without_csrf_token_is_refused(patient):
     client = Client(enforce_csrf_checks=True)
-    response = client.post(reverse("accounts:login"), {"username": patient.user.email, "password": "x"})
+    response = client.post(
+        reverse("accounts:login"), {"username": patient.user.email, "password": "x"}
+    )
     assert response.status_code == 403
 
 

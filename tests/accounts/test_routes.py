@@ -13,7 +13,13 @@ PUBLIC = {
     "accounts:password-reset-complete",
     "admin:login",
 }
-SAMPLE = {"int": 1, "string": "x", "path": "x", "slug": "x", "uuid": "00000000-0000-0000-0000-000000000000"}
+SAMPLE = {
+    "int": 1,
+    "string": "x",
+    "path": "x",
+    "slug": "x",
+    "uuid": "00000000-0000-0000-0000-000000000000",
+}
 
 
 def named_routes(resolver=None, namespace=""):
@@ -51,5 +57,10 @@ def test_every_route_needs_login_except_the_public_list(client, db):
 
 
 def test_public_pages_render(client, db):
-    for name in ["accounts:login", "accounts:signup", "accounts:clinician-signup", "accounts:password-reset"]:
+    for name in [
+        "accounts:login",
+        "accounts:signup",
+        "accounts:clinician-signup",
+        "accounts:password-reset",
+    ]:
         assert client.get(reverse(name)).status_code == 200, name

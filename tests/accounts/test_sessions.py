@@ -10,7 +10,9 @@ START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 
 
 def login(client, user):
-    response = client.post(reverse("accounts:login"), {"username": user.email, "password": PASSWORD})
+    response = client.post(
+        reverse("accounts:login"), {"username": user.email, "password": PASSWORD}
+    )
     assert response.status_code == 302, response.content
     return client
 
@@ -61,13 +63,18 @@ def test_old_cookie_is_useless_after_logout(patient):
 def test_login_and_failed_login_are_audited(client, patient):
     from tracker.accounts.models import AuditEvent
 
-    client.post(reverse("accounts:login"), {"username": patient.user.email, "password": "wrong-password-123"})
+    client.post(
+        reverse("accounts:login"),
+        {"username": patient.user.email, "password": "wrong-password-123"},
+    )
     login(client, patient.user)
     events = list(AuditEvent.objects.order_by("pk").values_list("action", "ip"))
     assert events == [("login_failed", "127.0.0.1"), ("login", "127.0.0.1")]
 
 
 def test_login_refusal_keeps_the_email(client, patient):
-    response = client.post(reverse("accounts:login"), {"username": patient.user.email, "password": "nope"})
+    response = client.post(
+        reverse("accounts:login"), {"username": patient.user.email, "password": "nope"}
+    )
     assert response.status_code == 200
     assert f'value="{patient.user.email}"' in response.content.decode()

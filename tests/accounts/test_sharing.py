@@ -8,7 +8,9 @@ DASHBOARD = "dashboard:patient"
 
 
 def actions():
-    return list(AuditEvent.objects.exclude(action="login").order_by("pk").values_list("action", flat=True))
+    return list(
+        AuditEvent.objects.exclude(action="login").order_by("pk").values_list("action", flat=True)
+    )
 
 
 @pytest.fixture
@@ -87,7 +89,9 @@ def test_patient_declines(client, patient, doc):
 
 
 def test_answering_twice_changes_nothing(client, patient, doc):
-    link = CareLink.objects.create(patient=patient, clinician=doc, status="pending", initiated_by="clinician")
+    link = CareLink.objects.create(
+        patient=patient, clinician=doc, status="pending", initiated_by="clinician"
+    )
     client.force_login(patient.user)
     client.post(reverse("accounts:sharing-decline", args=[link.pk]))
     response = client.post(reverse("accounts:sharing-accept", args=[link.pk]), follow=True)
@@ -97,13 +101,17 @@ def test_answering_twice_changes_nothing(client, patient, doc):
 
 
 def test_patient_cannot_answer_another_patients_request(client, patient, other_patient, doc):
-    link = CareLink.objects.create(patient=patient, clinician=doc, status="pending", initiated_by="clinician")
+    link = CareLink.objects.create(
+        patient=patient, clinician=doc, status="pending", initiated_by="clinician"
+    )
     client.force_login(other_patient.user)
     assert client.post(reverse("accounts:sharing-accept", args=[link.pk])).status_code == 404
 
 
 def test_sharing_answers_a_pending_request(client, patient, doc):
-    link = CareLink.objects.create(patient=patient, clinician=doc, status="pending", initiated_by="clinician")
+    link = CareLink.objects.create(
+        patient=patient, clinician=doc, status="pending", initiated_by="clinician"
+    )
     client.force_login(patient.user)
     client.post(reverse("accounts:sharing"), {"email": doc.email})
     link.refresh_from_db()
@@ -155,7 +163,9 @@ def test_share_refusals(client, patient, clinician, other_patient, email, messag
     ],
 )
 def test_request_refusals(client, patient, doc, email, message):
-    CareLink.objects.create(patient=patient, clinician=doc, status="pending", initiated_by="clinician")
+    CareLink.objects.create(
+        patient=patient, clinician=doc, status="pending", initiated_by="clinician"
+    )
     make_user("doc@example.com", "Dr Doc", Role.CLINICIAN)
     client.force_login(doc)
     before = CareLink.objects.count()

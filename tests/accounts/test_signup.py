@@ -91,7 +91,9 @@ def test_password_reset_sends_an_email(client, patient, mailoutbox):
 def test_profile_edit_is_audited_and_validated(client, patient):
     client.force_login(patient.user)
     url = reverse("accounts:profile")
-    bad = client.post(url, {"birth_date": "1955-05-17", "sex": "male", "menopausal_status": "postmenopausal"})
+    bad = client.post(
+        url, {"birth_date": "1955-05-17", "sex": "male", "menopausal_status": "postmenopausal"}
+    )
     assert "For men" in bad.content.decode()
     client.post(
         url,

@@ -24,7 +24,11 @@ CHROMIUM_FLAGS = [
 
 
 def find_chromium() -> str | None:
-    for candidate in [os.environ.get("CHROMIUM_PATH"), "/usr/bin/chromium", shutil.which("chromium")]:
+    for candidate in [
+        os.environ.get("CHROMIUM_PATH"),
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+    ]:
         if candidate and Path(candidate).exists():
             return candidate
     return None
@@ -49,7 +53,9 @@ def browser():
     except ImportError as exc:  # pragma: no cover - the dev requirements install it
         pytest.fail(f"playwright is not installed: {exc}")
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
+        chromium = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_FLAGS
+        )
         yield chromium
         chromium.close()
 

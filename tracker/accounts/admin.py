@@ -27,7 +27,15 @@ class UserAdmin(DjangoUserAdmin):
     add_form = UserCreationForm
     form = UserEditForm
     ordering = ["email"]
-    list_display = ["email", "full_name", "role", "is_active", "approved_at", "date_joined", "last_login"]
+    list_display = [
+        "email",
+        "full_name",
+        "role",
+        "is_active",
+        "approved_at",
+        "date_joined",
+        "last_login",
+    ]
     list_filter = ["role", "is_active", ("approved_at", admin.EmptyFieldListFilter)]
     search_fields = ["email", "full_name"]
     readonly_fields = ["date_joined", "last_login"]
@@ -41,7 +49,14 @@ class UserAdmin(DjangoUserAdmin):
             None,
             {
                 "classes": ["wide"],
-                "fields": ["email", "full_name", "role", "usable_password", "password1", "password2"],
+                "fields": [
+                    "email",
+                    "full_name",
+                    "role",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ],
             },
         ),
     ]
@@ -85,7 +100,16 @@ class CareLinkAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor_label", "action", "patient", "object_type", "object_id", "summary", "ip"]
+    list_display = [
+        "at",
+        "actor_label",
+        "action",
+        "patient",
+        "object_type",
+        "object_id",
+        "summary",
+        "ip",
+    ]
     list_filter = ["action", "at"]
     search_fields = ["actor_label", "patient__user__email", "summary", "ip"]
     list_select_related = ["patient__user"]

@@ -72,7 +72,9 @@ class PatientProfileForm(forms.ModelForm):
         if sex == "male" and status and status != "not_applicable":
             self.add_error("menopausal_status", "For men, choose “Not applicable”.")
         if sex == "female" and status == "not_applicable":
-            self.add_error("menopausal_status", "Choose premenopausal, perimenopausal or postmenopausal.")
+            self.add_error(
+                "menopausal_status", "Choose premenopausal, perimenopausal or postmenopausal."
+            )
         return cleaned
 
 

@@ -27,7 +27,9 @@ class SessionTimeoutMiddleware:
             expired = now - login_at >= settings.SESSION_ABSOLUTE_TIMEOUT
             if idle or expired:
                 logout(request)
-                messages.info(request, "You were signed out to keep your record safe. Please sign in again.")
+                messages.info(
+                    request, "You were signed out to keep your record safe. Please sign in again."
+                )
             else:
                 request.session[SEEN_AT] = now
         response = self.get_response(request)

@@ -102,7 +102,9 @@ class PatientQuerySet(models.QuerySet):
         if user.role == Role.PATIENT:
             return live.filter(user=user)
         if user.is_approved_clinician:
-            return live.filter(care_links__clinician=user, care_links__status=CareLink.Status.ACTIVE)
+            return live.filter(
+                care_links__clinician=user, care_links__status=CareLink.Status.ACTIVE
+            )
         return self.none()
 
 
@@ -184,7 +186,9 @@ class CareLink(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     responded_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
-    ended_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    ended_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     objects = CareLinkQuerySet.as_manager()
 
@@ -227,7 +231,9 @@ class AuditEvent(models.Model):
         ACCOUNT = "account", "Account change"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
-    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     actor_label = models.CharField(max_length=254, blank=True)
     patient = models.ForeignKey(
         Patient, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_events"

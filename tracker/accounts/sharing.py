@@ -30,7 +30,9 @@ def share_with_clinician(request, *, patient: Patient, clinician_email: str) -> 
     if clinician is None or not clinician.is_active:
         raise ValidationError("No clinician with this email uses BoneTrack.")
     if clinician.role != Role.CLINICIAN:
-        raise ValidationError("This account is not a clinician's: you can only share with clinicians.")
+        raise ValidationError(
+            "This account is not a clinician's: you can only share with clinicians."
+        )
     existing = CareLink.objects.open().filter(patient=patient, clinician=clinician).first()
     if existing is not None and existing.status == Status.ACTIVE:
         raise ValidationError(f"{clinician} can already see your record.")
@@ -45,7 +47,11 @@ def share_with_clinician(request, *, patient: Patient, clinician_email: str) -> 
             initiator=CareLink.Initiator.PATIENT,
         )
         audit.record(
-            request, audit.Action.SHARE, patient=patient, obj=link, summary=f"with {clinician.email}"
+            request,
+            audit.Action.SHARE,
+            patient=patient,
+            obj=link,
+            summary=f"with {clinician.email}",
         )
     return link
 
@@ -54,7 +60,9 @@ def request_access(request, *, clinician: User, patient_email: str) -> CareLink:
     """A clinician asks; nothing is visible until the patient accepts."""
     if not clinician.is_approved_clinician:
         raise ValidationError("Your clinician account is waiting for an administrator's approval.")
-    patient = Patient.objects.filter(user__email__iexact=patient_email.strip(), user__is_active=True).first()
+    patient = Patient.objects.filter(
+        user__email__iexact=patient_email.strip(), user__is_active=True
+    ).first()
     if patient is None:
         raise ValidationError("No patient with this email uses BoneTrack.")
     existing = CareLink.objects.open().filter(patient=patient, clinician=clinician).first()
@@ -73,7 +81,11 @@ def request_access(request, *, clinician: User, patient_email: str) -> CareLink:
             initiator=CareLink.Initiator.CLINICIAN,
         )
         audit.record(
-            request, audit.Action.REQUEST, patient=patient, obj=link, summary=f"by {clinician.email}"
+            request,
+            audit.Action.REQUEST,
+            patient=patient,
+            obj=link,
+            summary=f"by {clinician.email}",
         )
     return link
 

@@ -20,10 +20,16 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path(
         "password/change/",
-        auth_views.PasswordChangeView.as_view(success_url=reverse_lazy("accounts:password-change-done")),
+        auth_views.PasswordChangeView.as_view(
+            success_url=reverse_lazy("accounts:password-change-done")
+        ),
         name="password-change",
     ),
-    path("password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password-change-done"),
+    path(
+        "password/change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password-change-done",
+    ),
     path(
         "password/reset/",
         auth_views.PasswordResetView.as_view(
@@ -32,7 +38,11 @@ urlpatterns = [
         ),
         name="password-reset",
     ),
-    path("password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password-reset-done"),
+    path(
+        "password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password-reset-done",
+    ),
     path(
         "password/reset/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
@@ -46,8 +56,15 @@ urlpatterns = [
         name="password-reset-complete",
     ),
     path("sharing/", views.sharing_page, name="sharing"),
-    path("sharing/<int:link_id>/accept/", views.respond, {"answer": "accept"}, name="sharing-accept"),
-    path("sharing/<int:link_id>/decline/", views.respond, {"answer": "decline"}, name="sharing-decline"),
+    path(
+        "sharing/<int:link_id>/accept/", views.respond, {"answer": "accept"}, name="sharing-accept"
+    ),
+    path(
+        "sharing/<int:link_id>/decline/",
+        views.respond,
+        {"answer": "decline"},
+        name="sharing-decline",
+    ),
     path("links/<int:link_id>/end/", views.end_link, name="link-end"),
     path("my-patients/", views.my_patients, name="my-patients"),
     path("access-log/", views.access_log, name="access-log"),

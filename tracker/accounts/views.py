@@ -36,7 +36,9 @@ def signup(request):
             profile.instance.user = user
             profile.save()
         login(request, user)
-        messages.success(request, "Welcome to BoneTrack. Your record is private until you share it.")
+        messages.success(
+            request, "Welcome to BoneTrack. Your record is private until you share it."
+        )
         return redirect("home")
     return render(request, "accounts/signup.html", {"account": account, "profile": profile})
 
@@ -62,7 +64,11 @@ def profile(request):
     if request.method == "POST" and form.is_valid():
         form.save()
         audit.record(
-            request, audit.Action.UPDATE, patient=form.instance, obj=form.instance, summary="profile"
+            request,
+            audit.Action.UPDATE,
+            patient=form.instance,
+            obj=form.instance,
+            summary="profile",
         )
         messages.success(request, "Your profile is saved.")
         return redirect("home")
@@ -93,7 +99,9 @@ def sharing_page(request):
             "active": [link for link in links if link.status == CareLink.Status.ACTIVE],
             "pending": [link for link in links if link.status == CareLink.Status.PENDING],
             "past": [
-                link for link in links if link.status in (CareLink.Status.ENDED, CareLink.Status.DECLINED)
+                link
+                for link in links
+                if link.status in (CareLink.Status.ENDED, CareLink.Status.DECLINED)
             ][:20],
         },
     )
@@ -118,7 +126,9 @@ def respond(request, link_id: int, answer: str):
 @require_http_methods(["GET", "POST"])
 def end_link(request, link_id: int):
     """Either side ends a link; GET shows the confirmation."""
-    link = get_object_or_404(CareLink.objects.open().select_related("patient__user", "clinician"), pk=link_id)
+    link = get_object_or_404(
+        CareLink.objects.open().select_related("patient__user", "clinician"), pk=link_id
+    )
     if not link.involves(request.user):
         raise Http404
     back = "accounts:sharing" if request.user.is_patient else "accounts:my-patients"
@@ -147,7 +157,9 @@ def my_patients(request):
             messages.success(request, f"Request sent. {link.patient} will see it under Sharing.")
             return redirect("accounts:my-patients")
     links = (
-        request.user.care_links.open().select_related("patient__user").order_by("patient__user__full_name")
+        request.user.care_links.open()
+        .select_related("patient__user")
+        .order_by("patient__user__full_name")
     )
     return render(
         request,

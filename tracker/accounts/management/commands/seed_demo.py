@@ -27,9 +27,33 @@ PATIENTS = [
         "165.0",
         True,
     ),
-    ("rosa@example.com", "Rosa Romero", dt.date(1948, 9, 2), "female", "postmenopausal", "160.0", True),
-    ("olive@example.com", "Olive Osborne", dt.date(1957, 6, 21), "female", "postmenopausal", "168.0", True),
-    ("uma@example.com", "Uma Unlinked", dt.date(1960, 1, 9), "female", "postmenopausal", None, False),
+    (
+        "rosa@example.com",
+        "Rosa Romero",
+        dt.date(1948, 9, 2),
+        "female",
+        "postmenopausal",
+        "160.0",
+        True,
+    ),
+    (
+        "olive@example.com",
+        "Olive Osborne",
+        dt.date(1957, 6, 21),
+        "female",
+        "postmenopausal",
+        "168.0",
+        True,
+    ),
+    (
+        "uma@example.com",
+        "Uma Unlinked",
+        dt.date(1960, 1, 9),
+        "female",
+        "postmenopausal",
+        None,
+        False,
+    ),
 ]
 
 
@@ -60,7 +84,11 @@ class Command(BaseCommand):
                 continue
             created.append(email)
             patient = Patient.objects.create(
-                user=user, birth_date=born, sex=sex, menopausal_status=status, tallest_height_cm=height
+                user=user,
+                birth_date=born,
+                sex=sex,
+                menopausal_status=status,
+                tallest_height_cm=height,
             )
             if linked:
                 CareLink.objects.create(
@@ -80,4 +108,10 @@ class Command(BaseCommand):
         return User.objects.create_user(email, DEMO_PASSWORD, full_name=name, **fields), True
 
     def seed_record(self, patient: Patient) -> None:
-        """Filled in by the records app's demo history."""
+        """Grow the patient's demo health record (tracker.records.demo)."""
+        from tracker.records.demo import seed_history
+
+        link = patient.care_links.active().select_related("clinician").first()
+        seed_history(
+            patient, today=timezone.localdate(), clinician=link.clinician if link else None
+        )

@@ -1,0 +1,254 @@
+"""Section 5.1 bisphosphonates: BP-REASSESS, BP-LONG, BP-HOLIDAY-REVIEW, ZOL-DUE."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from tracker.clinical.assess import assess
+from tracker.clinical.dates import add_months
+
+from .builders import course, fracture, history, scan, site
+
+S = date(2010, 1, 1)
+
+
+def _rules(hist, today):
+    found = {}
+    for alert in assess(hist, today).alerts:
+        found.setdefault(alert.rule_id, []).append(alert)
+    return found
+
+
+def _yearly(n, start=date(2018, 3, 1)):
+    return tuple(add_months(start, 12 * k) for k in range(n))
+
+
+@pytest.mark.parametrize(
+    ("days_on", "rule_id"),
+    [
+        (1825, None),
+        (1826, "BP-REASSESS"),  # oral >= 5 years (1826 days)
+        (3652, "BP-REASSESS"),
+        (3653, "BP-LONG"),  # oral > 10 years (3652 days)
+    ],
+)
+def test_bp_reassess_and_bp_long_oral_years(days_on, rule_id):
+    today = S + timedelta(days=days_on - 1)
+    found = _rules(history(courses=(course(1, "alendronate", S),)), today)
+    bp = {"BP-REASSESS", "BP-LONG"} & set(found)
+    assert bp == ({rule_id} if rule_id else set())
+    if rule_id:
+        (alert,) = found[rule_id]
+        assert alert.severity == "warn"
+        assert alert.key == f"{rule_id}:course-1"
+        assert alert.topic == "bp:course-1"
+        threshold = 1826 if rule_id == "BP-REASSESS" else 3653
+        assert alert.due_date == S + timedelta(days=threshold - 1)
+
+
+def test_bp_reassess_oral_courses_add_up():
+    hist = history(
+        courses=(
+            course(1, "alendronate", S, S + timedelta(days=999), "switched"),
+            course(2, "risedronate", S + timedelta(days=1000)),
+        )
+    )
+    found = _rules(hist, S + timedelta(days=1825))
+    assert found["BP-REASSESS"][0].key == "BP-REASSESS:course-2"
+
+
+@pytest.mark.parametrize(
+    ("infusions", "rule_id"),
+    [(2, None), (3, "BP-REASSESS"), (6, "BP-REASSESS"), (7, "BP-LONG")],
+)
+def test_bp_reassess_and_bp_long_zoledronic_infusions(infusions, rule_id):
+    doses = _yearly(infusions)
+    hist = history(courses=(course(1, "zoledronic_acid", doses[0], doses=doses),))
+    found = _rules(hist, doses[-1] + timedelta(days=5))
+    bp = {"BP-REASSESS", "BP-LONG"} & set(found)
+    assert bp == ({rule_id} if rule_id else set())
+    if rule_id == "BP-REASSESS":
+        assert found[rule_id][0].due_date == doses[2]  # the 3rd infusion
+    if rule_id == "BP-LONG":
+        assert found[rule_id][0].due_date == doses[6]
+
+
+@pytest.mark.parametrize(("doses", "reassess"), [(11, False), (12, True)])
+def test_bp_reassess_iv_ibandronate_3_months_per_dose(doses, reassess):
+    given = tuple(add_months(date(2020, 1, 1), 3 * k) for k in range(doses))
+    hist = history(courses=(course(1, "ibandronate_iv", given[0], doses=given),))
+    assert ("BP-REASSESS" in _rules(hist, given[-1] + timedelta(days=1))) is reassess
+
+
+@pytest.mark.parametrize(("zol", "reassess"), [(1, False), (2, True)])
+def test_bp_reassess_mixed_oral_and_iv(zol, reassess):
+    # 3 years of tablets (1096/1826 = 0.60) + 1 infusion (0.33) < 1 <= + 2 infusions (0.67).
+    oral = course(1, "alendronate", date(2015, 1, 1), date(2017, 12, 31), "switched")
+    doses = _yearly(zol, date(2018, 1, 1))
+    hist = history(courses=(oral, course(2, "zoledronic_acid", doses[0], doses=doses)))
+    assert ("BP-REASSESS" in _rules(hist, doses[-1] + timedelta(days=10))) is reassess
+
+
+def test_bp_reassess_only_while_on_a_bisphosphonate():
+    hist = history(courses=(course(1, "alendronate", S, S + timedelta(days=2000), "other"),))
+    assert "BP-REASSESS" not in _rules(hist, S + timedelta(days=2100))
+
+
+def test_bp_reassess_explains_the_exposure():
+    hist = history(courses=(course(1, "alendronate", S),))
+    (alert,) = _rules(hist, S + timedelta(days=1826))["BP-REASSESS"]
+    assert "5.0 years of tablets" in alert.explanation
+    doses = _yearly(3)
+    zol = history(courses=(course(1, "zoledronic_acid", doses[0], doses=doses),))
+    (alert,) = _rules(zol, doses[-1])["BP-REASSESS"]
+    assert "3 years of infusions" in alert.explanation
+
+
+# --- BP-HOLIDAY-REVIEW [ours: 24 months info, 36 months warn] -----------------------------
+
+E = date(2020, 3, 15)  # last day on the bisphosphonate
+
+
+def _holiday(reason="drug_holiday"):
+    return course(1, "alendronate", date(2014, 1, 1), E, reason)
+
+
+@pytest.mark.parametrize(
+    ("today", "severity", "key"),
+    [
+        (add_months(E, 24) - timedelta(days=1), None, None),
+        (add_months(E, 24), "info", "BP-HOLIDAY-REVIEW:course-1:24-months"),
+        (add_months(E, 36) - timedelta(days=1), "info", "BP-HOLIDAY-REVIEW:course-1:24-months"),
+        (add_months(E, 36), "warn", "BP-HOLIDAY-REVIEW:course-1:36-months"),
+    ],
+)
+def test_bp_holiday_review_24_and_36_months(today, severity, key):
+    found = _rules(history(courses=(_holiday(),)), today)
+    if severity is None:
+        assert "BP-HOLIDAY-REVIEW" not in found
+        return
+    (alert,) = found["BP-HOLIDAY-REVIEW"]
+    assert (alert.severity, alert.key, alert.topic) == (severity, key, "bp-holiday:course-1")
+    assert "a new fracture" in alert.explanation  # resume triggers shown
+
+
+@pytest.mark.parametrize(
+    "courses",
+    [
+        (_holiday("side_effects"),),
+        (_holiday(), course(2, "denosumab", E + timedelta(days=30))),  # another drug follows
+        (_holiday(), course(2, "hormone_therapy", date(2019, 1, 1))),  # still running after
+    ],
+)
+def test_bp_holiday_review_needs_a_holiday(courses):
+    assert "BP-HOLIDAY-REVIEW" not in _rules(history(courses=courses), add_months(E, 40))
+
+
+def test_bp_holiday_review_earlier_course_does_not_cancel():
+    hist = history(
+        courses=(_holiday(), course(2, "raloxifene", date(2012, 1, 1), date(2013, 1, 1)))
+    )
+    assert "BP-HOLIDAY-REVIEW" in _rules(hist, add_months(E, 25))
+
+
+def test_bp_holiday_review_latest_holiday_decides():
+    hist = history(
+        courses=(
+            course(1, "alendronate", date(2008, 1, 1), date(2012, 1, 1), "drug_holiday"),
+            course(2, "risedronate", date(2015, 1, 1), E, "drug_holiday"),
+        )
+    )
+    (alert,) = _rules(hist, add_months(E, 25))["BP-HOLIDAY-REVIEW"]
+    assert alert.key == "BP-HOLIDAY-REVIEW:course-2:24-months"
+
+
+def test_bp_holiday_review_new_fracture_is_a_resume_trigger():
+    hist = history(
+        courses=(_holiday(),),
+        fractures=(
+            fracture(7, E - timedelta(days=10), "wrist_forearm"),  # before: not a trigger
+            fracture(8, E + timedelta(days=100), "wrist_forearm", fragility=False),
+            fracture(9, E + timedelta(days=200), "wrist_forearm"),
+        ),
+    )
+    (alert,) = _rules(hist, E + timedelta(days=210))["BP-HOLIDAY-REVIEW"]
+    assert alert.severity == "warn"
+    assert alert.key == "BP-HOLIDAY-REVIEW:course-1:fracture-9"
+    assert alert.due_date == E + timedelta(days=200)
+
+
+def test_bp_holiday_review_bmd_loss_is_a_resume_trigger():
+    scans = (
+        scan(1, date(2020, 1, 10), site("total_hip", "0.800")),
+        scan(2, date(2021, 6, 1), site("total_hip", "0.760")),  # -0.040 >= 0.040
+    )
+    hist = history(courses=(_holiday(),), scans=scans)
+    (alert,) = _rules(hist, date(2021, 7, 1))["BP-HOLIDAY-REVIEW"]
+    assert alert.key == "BP-HOLIDAY-REVIEW:course-1:scan-2-total_hip-left"
+    assert "significant loss at the total hip (left)" in alert.explanation
+
+
+def test_bp_holiday_review_loss_below_lsc_is_not_a_trigger():
+    scans = (
+        scan(1, date(2020, 1, 10), site("total_hip", "0.800")),
+        scan(2, date(2021, 6, 1), site("total_hip", "0.761")),
+    )
+    hist = history(courses=(_holiday(),), scans=scans)
+    assert "BP-HOLIDAY-REVIEW" not in _rules(hist, date(2021, 7, 1))
+
+
+# --- ZOL-DUE [ours: shown 30 days before] ----------------------------------------------------
+
+
+@pytest.mark.parametrize(("before", "shown"), [(31, False), (30, True), (-100, True)])
+def test_zol_due_shown_from_30_days_before(before, shown):
+    doses = _yearly(2)
+    hist = history(courses=(course(1, "zoledronic_acid", doses[0], doses=doses),))
+    due = add_months(doses[-1], 12)
+    found = _rules(hist, due - timedelta(days=before))
+    assert ("ZOL-DUE" in found) is shown
+    if shown:
+        (alert,) = found["ZOL-DUE"]
+        assert (alert.severity, alert.due_date) == ("info", due)
+        assert alert.key == "ZOL-DUE:course-1:dose-102"
+
+
+def test_zol_due_not_for_an_ended_course():
+    doses = _yearly(1)
+    hist = history(courses=(course(1, "zoledronic_acid", doses[0], doses[0], "other", doses),))
+    assert "ZOL-DUE" not in _rules(hist, add_months(doses[0], 12))
+
+
+def test_iv_next_doses_for_calendars():
+    zol = _yearly(1)
+    iband = (date(2018, 5, 31),)
+    hist = history(
+        courses=(
+            course(1, "zoledronic_acid", zol[0], doses=zol),
+            course(2, "ibandronate_iv", iband[0], doses=iband),
+            course(3, "alendronate", date(2018, 1, 1)),  # tablets: no dose schedule
+        )
+    )
+    doses = assess(hist, date(2018, 6, 1)).next_doses
+    assert [(d.course_id, d.due_date) for d in doses] == [
+        (1, date(2019, 3, 1)),
+        (2, date(2018, 8, 31)),
+    ]
+
+
+# --- reassessment dates for calendars -------------------------------------------------------
+
+
+def test_oral_reassess_date_projected_and_reached():
+    hist = history(courses=(course(1, "alendronate", S),))
+    (limit,) = assess(hist, S + timedelta(days=99)).course_limits
+    assert (limit.kind, limit.date, limit.reached) == ("reassess", S + timedelta(days=1825), False)
+    (limit,) = assess(hist, S + timedelta(days=2000)).course_limits
+    assert (limit.date, limit.reached) == (S + timedelta(days=1825), True)
+
+
+def test_zol_reassess_date_is_the_third_infusion():
+    doses = _yearly(1)
+    hist = history(courses=(course(1, "zoledronic_acid", doses[0], doses=doses),))
+    (limit,) = assess(hist, doses[0] + timedelta(days=1)).course_limits
+    assert (limit.date, limit.reached) == (add_months(doses[0], 24), False)

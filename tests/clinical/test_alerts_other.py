@@ -1,0 +1,439 @@
+"""Sections 5.1 (RALOX-VTE, DRUG-OVERLAP), 6 (TREATMENT-FAILURE, FRACTURE-ON-THERAPY,
+SEVERE-OSTEOPOROSIS), 7 (HEIGHT-LOSS) and the scan reminders as alerts."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from tracker.clinical.alerts import SEVERITY_RANK, Alert, severity_rank, sort_alerts
+from tracker.clinical.assess import assess
+from tracker.clinical.dates import add_months
+from tracker.clinical.history import Overrides, RiskFactors
+
+from .builders import TODAY, course, event, fracture, height, history, profile, scan, site
+
+
+def _rules(hist, today=TODAY):
+    found = {}
+    for alert in assess(hist, today).alerts:
+        found.setdefault(alert.rule_id, []).append(alert)
+    return found
+
+
+# --- RALOX-VTE ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raloxifene", "events", "alerted"),
+    [
+        (
+            course(1, "raloxifene", date(2023, 1, 1)),
+            (event(4, date(2020, 1, 1), "blood_clot"),),
+            True,
+        ),
+        (
+            course(1, "raloxifene", date(2023, 1, 1)),
+            (event(4, date(2024, 1, 1), "blood_clot"),),
+            True,
+        ),
+        (course(1, "raloxifene", date(2023, 1, 1)), (event(4, date(2024, 1, 1), "stroke"),), False),
+        (
+            course(1, "raloxifene", date(2023, 1, 1), date(2024, 2, 1), "side_effects"),
+            (event(4, date(2024, 1, 1), "blood_clot"),),
+            False,
+        ),
+    ],
+)
+def test_ralox_vte(raloxifene, events, alerted):
+    found = _rules(history(courses=(raloxifene,), events=events))
+    assert ("RALOX-VTE" in found) is alerted
+    if alerted:
+        (alert,) = found["RALOX-VTE"]
+        assert (alert.severity, alert.key) == ("alert", "RALOX-VTE:course-1:event-4")
+        assert alert.due_date == max(date(2023, 1, 1), events[0].date)
+
+
+# --- DRUG-OVERLAP [ours] -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "alerted"),
+    [
+        ("alendronate", "denosumab", True),  # two antiresorptives
+        ("raloxifene", "hormone_therapy", True),
+        ("calcitonin", "risedronate", True),
+        ("teriparatide", "denosumab", True),  # anabolic with denosumab
+        ("denosumab", "abaloparatide", True),
+        ("romosozumab", "denosumab", True),
+        ("romosozumab", "alendronate", True),  # dual action counts as antiresorptive
+        ("teriparatide", "alendronate", False),
+        ("teriparatide", "raloxifene", False),
+    ],
+)
+def test_drug_overlap_pairs(a, b, alerted):
+    hist = history(courses=(course(1, a, date(2024, 1, 1)), course(2, b, date(2024, 3, 1))))
+    found = _rules(hist)
+    assert ("DRUG-OVERLAP" in found) is alerted
+    if alerted:
+        (alert,) = found["DRUG-OVERLAP"]
+        assert (alert.severity, alert.key) == ("warn", "DRUG-OVERLAP:course-1:course-2")
+        assert alert.due_date == date(2024, 3, 1)
+
+
+@pytest.mark.parametrize("intended", [(True, False), (False, True)])
+def test_drug_overlap_marked_intended_is_quiet(intended):
+    hist = history(
+        courses=(
+            course(1, "alendronate", date(2024, 1, 1), intended=intended[0]),
+            course(2, "hormone_therapy", date(2024, 3, 1), intended=intended[1]),
+        )
+    )
+    assert "DRUG-OVERLAP" not in _rules(hist)
+
+
+def test_drug_overlap_not_for_a_same_day_switch():
+    hist = history(
+        courses=(
+            course(1, "alendronate", date(2020, 1, 1), TODAY, "switched"),
+            course(2, "denosumab", TODAY),
+        )
+    )
+    assert "DRUG-OVERLAP" not in _rules(hist)
+
+
+def test_drug_overlap_end_date_after_today_still_counts():
+    hist = history(
+        courses=(
+            course(9, "alendronate", date(2020, 1, 1), TODAY + timedelta(days=30), "switched"),
+            course(3, "denosumab", date(2025, 1, 1)),
+        )
+    )
+    (alert,) = _rules(hist)["DRUG-OVERLAP"]
+    assert alert.key == "DRUG-OVERLAP:course-3:course-9"
+
+
+def test_drug_overlap_past_overlap_is_not_raised():
+    hist = history(
+        courses=(
+            course(1, "alendronate", date(2020, 1, 1), date(2021, 1, 1), "switched"),
+            course(2, "raloxifene", date(2020, 6, 1), date(2021, 1, 1), "other"),
+        )
+    )
+    assert "DRUG-OVERLAP" not in _rules(hist)
+
+
+# --- TREATMENT-FAILURE / FRACTURE-ON-THERAPY (IOF 2012) ----------------------------------
+
+T0 = date(2022, 1, 1)  # therapy start
+
+
+def _on_therapy(*extra_courses):
+    return (course(1, "alendronate", T0), *extra_courses)
+
+
+@pytest.mark.parametrize(
+    ("today", "rule_id"),
+    [
+        (add_months(T0, 12) - timedelta(days=1), "FRACTURE-ON-THERAPY"),  # < 12 months on therapy
+        (add_months(T0, 12), "TREATMENT-FAILURE"),
+    ],
+)
+def test_treatment_failure_two_fractures_after_12_months(today, rule_id):
+    hist = history(
+        courses=_on_therapy(),
+        fractures=(
+            fracture(1, date(2022, 3, 1), "wrist_forearm"),
+            fracture(2, date(2022, 6, 1), "other"),
+        ),
+    )
+    found = _rules(hist, today)
+    therapy = {"TREATMENT-FAILURE", "FRACTURE-ON-THERAPY"} & set(found)
+    assert therapy == {rule_id}  # one stage per topic
+    (alert,) = found[rule_id]
+    assert alert.topic == "therapy:since-2022-01-01"
+    if rule_id == "TREATMENT-FAILURE":
+        assert alert.severity == "alert"
+        assert alert.key == "TREATMENT-FAILURE:since-2022-01-01:fracture-1:fracture-2"
+        assert alert.due_date == add_months(T0, 12)
+    else:
+        assert alert.severity == "warn"
+        assert alert.key == "FRACTURE-ON-THERAPY:fracture-2"
+
+
+def test_fracture_on_therapy_one_fracture():
+    hist = history(courses=_on_therapy(), fractures=(fracture(1, date(2024, 3, 1), "upper_arm"),))
+    found = _rules(hist)
+    assert "TREATMENT-FAILURE" not in found
+    (alert,) = found["FRACTURE-ON-THERAPY"]
+    assert alert.due_date == date(2024, 3, 1)
+
+
+@pytest.mark.parametrize(
+    "fractures",
+    [
+        (fracture(1, T0, "hip"),),  # on the start day: not "since therapy started"
+        (fracture(1, date(2023, 1, 1), "hip", fragility=False),),
+        (fracture(1, date(2021, 1, 1), "hip"),),
+    ],
+)
+def test_fracture_on_therapy_fractures_that_do_not_count(fractures):
+    found = _rules(history(courses=_on_therapy(), fractures=fractures))
+    assert not {"TREATMENT-FAILURE", "FRACTURE-ON-THERAPY"} & set(found)
+
+
+def test_treatment_failure_needs_current_therapy():
+    hist = history(
+        courses=(course(1, "alendronate", T0, date(2023, 1, 1), "other"),),
+        fractures=(fracture(1, date(2022, 3, 1)), fracture(2, date(2022, 6, 1))),
+    )
+    assert not {"TREATMENT-FAILURE", "FRACTURE-ON-THERAPY"} & set(_rules(hist))
+
+
+def test_treatment_failure_switch_keeps_one_episode():
+    hist = history(
+        courses=(
+            course(1, "alendronate", T0, date(2023, 1, 1), "switched"),
+            course(2, "denosumab", date(2023, 3, 1)),  # 58 days without a drug
+        ),
+        fractures=(fracture(1, date(2022, 6, 1)), fracture(2, date(2023, 6, 1))),
+    )
+    (alert,) = _rules(hist)["TREATMENT-FAILURE"]
+    assert alert.topic == "therapy:since-2022-01-01"
+
+
+def test_treatment_failure_gap_over_90_days_new_episode():
+    hist = history(
+        courses=(
+            course(1, "alendronate", T0, date(2023, 1, 1), "other"),
+            course(2, "denosumab", date(2023, 4, 2)),  # 90 days without a drug -> still one
+            course(3, "raloxifene", date(2010, 1, 1), date(2011, 1, 1), "other"),
+        ),
+        fractures=(fracture(1, date(2022, 6, 1)), fracture(2, date(2023, 6, 1))),
+    )
+    assert _rules(hist)["TREATMENT-FAILURE"][0].topic == "therapy:since-2022-01-01"
+    hist = history(
+        courses=(
+            course(1, "alendronate", T0, date(2023, 1, 1), "other"),
+            course(2, "denosumab", date(2023, 4, 3)),  # 91 days without a drug
+        ),
+        fractures=(fracture(1, date(2022, 6, 1)), fracture(2, date(2023, 6, 1))),
+    )
+    found = _rules(hist)
+    assert "TREATMENT-FAILURE" not in found  # only one fracture in the new episode
+    assert found["FRACTURE-ON-THERAPY"][0].topic == "therapy:since-2023-04-03"
+
+
+@pytest.mark.parametrize(
+    ("site_code", "now_bmd", "alerted"),
+    [
+        ("lumbar_spine", "0.947", True),  # -0.053 = LSC 5.3 % of 1.000: significant
+        ("lumbar_spine", "0.948", False),
+        ("total_hip", "0.950", True),
+        ("femoral_neck", "0.900", False),  # only lumbar spine and total hip count
+    ],
+)
+def test_treatment_failure_bmd_loss_on_therapy(site_code, now_bmd, alerted):
+    hist = history(
+        courses=_on_therapy(),
+        scans=(
+            scan(1, date(2021, 12, 1), site(site_code, "1.000")),
+            scan(2, date(2024, 1, 1), site(site_code, now_bmd)),
+        ),
+    )
+    found = _rules(hist)
+    assert ("TREATMENT-FAILURE" in found) is alerted
+    if alerted:
+        (alert,) = found["TREATMENT-FAILURE"]
+        side = "none" if site_code == "lumbar_spine" else "left"
+        assert alert.key == f"TREATMENT-FAILURE:since-2022-01-01:scan-2-{site_code}-{side}"
+        assert alert.due_date == date(2024, 1, 1)
+
+
+def test_treatment_failure_loss_before_therapy_does_not_count():
+    hist = history(
+        courses=_on_therapy(),
+        scans=(
+            scan(1, date(2018, 1, 1), site("total_hip", "1.100")),
+            scan(2, date(2021, 12, 1), site("total_hip", "1.000")),  # treatment baseline
+            scan(3, date(2024, 1, 1), site("total_hip", "0.990")),
+        ),
+    )
+    assert "TREATMENT-FAILURE" not in _rules(hist)
+
+
+def test_treatment_failure_says_comparability_uncertain():
+    hist = history(
+        courses=_on_therapy(),
+        scans=(
+            scan(1, date(2022, 2, 1), site("total_hip", "1.000")),  # first scan on therapy
+            scan(2, date(2024, 1, 1), site("total_hip", "0.900"), facility="Other clinic"),
+        ),
+    )
+    (alert,) = _rules(hist)["TREATMENT-FAILURE"]
+    assert "not fully comparable: different facility" in alert.explanation
+
+
+# --- SEVERE-OSTEOPOROSIS ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("t", "shown"), [("-2.5", True), ("-2.4", False)])
+def test_severe_osteoporosis_info(t, shown):
+    hist = history(
+        scans=(scan(1, date(2024, 1, 1), site(t=t)),),
+        fractures=(fracture(1, date(2023, 1, 1), "wrist_forearm"),),
+    )
+    found = _rules(hist)
+    assert ("SEVERE-OSTEOPOROSIS" in found) is shown
+    if shown:
+        (alert,) = found["SEVERE-OSTEOPOROSIS"]
+        assert (alert.severity, alert.key) == ("info", "SEVERE-OSTEOPOROSIS:patient")
+        assert alert.due_date == date(2024, 1, 1)
+        assert "not a recommendation" in alert.explanation
+
+
+# --- HEIGHT-LOSS --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("current", "warned"), [("156.1", False), ("156.0", True)])
+def test_height_loss_from_tallest_recalled(current, warned):
+    prof = profile(tallest="160.0")
+    hist = history(prof, heights=(height(1, date(2024, 1, 1), current, measured=False),))
+    found = _rules(hist)
+    assert ("HEIGHT-LOSS" in found) is warned
+    if warned:
+        (alert,) = found["HEIGHT-LOSS"]
+        assert alert.key == "HEIGHT-LOSS:recalled:height-1"
+        assert "4.0 cm" in alert.explanation and "VFA" in alert.explanation
+
+
+def test_height_loss_key_sticks_while_the_loss_persists():
+    prof = profile(tallest="160.0")
+    hist = history(
+        prof,
+        heights=(
+            height(1, date(2022, 1, 1), "155.5"),
+            height(2, date(2023, 1, 1), "157.0"),  # recovered (re-measured): run broken
+            height(3, date(2024, 1, 1), "155.9"),
+            height(4, date(2025, 1, 1), "155.0"),
+        ),
+    )
+    keys = [a.key for a in _rules(hist)["HEIGHT-LOSS"] if ":recalled:" in a.key]
+    assert keys == ["HEIGHT-LOSS:recalled:height-3"]
+
+
+def test_height_loss_current_height_decides():
+    prof = profile(tallest="160.0")
+    hist = history(
+        prof,
+        heights=(
+            height(1, date(2022, 1, 1), "155.0", False),
+            height(2, date(2024, 1, 1), "159.0", False),
+        ),
+    )
+    assert "HEIGHT-LOSS" not in _rules(hist)
+
+
+@pytest.mark.parametrize(("later", "warned"), [("158.1", False), ("158.0", True)])
+def test_height_loss_between_measured_heights(later, warned):
+    hist = history(
+        heights=(
+            height(1, date(2020, 1, 1), "160.0"),
+            height(2, date(2021, 1, 1), "159.5", measured=False),  # reported: ignored
+            height(3, date(2023, 1, 1), later),
+        )
+    )
+    found = _rules(hist)
+    assert ("HEIGHT-LOSS" in found) is warned
+    if warned:
+        (alert,) = found["HEIGHT-LOSS"]
+        assert alert.key == "HEIGHT-LOSS:measured:height-3"
+        assert alert.due_date == date(2023, 1, 1)
+        assert "2.0 cm" in alert.explanation
+
+
+def test_height_loss_needs_heights():
+    assert "HEIGHT-LOSS" not in _rules(history(profile(tallest="170")))
+
+
+# --- scan reminders as alerts -----------------------------------------------------------------
+
+LAST = date(2022, 1, 10)
+
+
+@pytest.mark.parametrize(
+    ("offset", "rule_id", "severity", "suffix"),
+    [
+        (-61, None, None, None),
+        (-60, "SCAN-DUE", "info", ":upcoming"),
+        (0, "SCAN-DUE", "warn", ":due"),
+        (89, "SCAN-DUE", "warn", ":due"),
+        (90, "SCAN-OVERDUE", "warn", ""),
+    ],
+)
+def test_scan_due_and_scan_overdue_alerts(offset, rule_id, severity, suffix):
+    hist = history(profile(age=60, sex="male"), scans=(scan(5, LAST, site(t="-1.5")),))
+    due = add_months(LAST, 24)
+    found = _rules(hist, due + timedelta(days=offset))
+    scan_rules = {"SCAN-DUE", "SCAN-OVERDUE"} & set(found)
+    assert scan_rules == ({rule_id} if rule_id else set())
+    if rule_id:
+        (alert,) = found[rule_id]
+        assert alert.severity == severity
+        assert alert.key == f"{rule_id}:after-scan-5:due-{due.isoformat()}{suffix}"
+        assert alert.topic == "scan:after-scan-5"
+        assert "not on treatment: every 2 years" in alert.explanation
+
+
+def test_scan_baseline_alert():
+    (alert,) = _rules(history(profile(age=70)))["SCAN-BASELINE"]
+    assert (alert.severity, alert.key) == ("warn", "SCAN-BASELINE:no-scan")
+    assert alert.explanation.startswith("No scan on record; a baseline scan is recommended")
+    assert "(woman aged 65+)" in alert.explanation
+
+
+def test_scan_prompt_alerts():
+    prof = profile(risk=RiskFactors(glucocorticoids=True))
+    hist = history(
+        prof,
+        scans=(scan(5, LAST, site(t="-1.5")),),
+        fractures=(fracture(3, date(2023, 1, 1), "wrist_forearm"),),
+    )
+    prompts = {a.key: a for a in _rules(hist)["SCAN-PROMPT"]}
+    assert set(prompts) == {
+        "SCAN-PROMPT:fracture-3",
+        "SCAN-PROMPT:glucocorticoids-since-unknown",
+    }
+    assert prompts["SCAN-PROMPT:fracture-3"].due_date == date(2023, 1, 1)
+    assert prompts["SCAN-PROMPT:glucocorticoids-since-unknown"].due_date == LAST
+
+
+# --- ordering ------------------------------------------------------------------------------
+
+
+def _a(severity, day, rule="X"):
+    return Alert(rule, severity, "", "", "", day, f"{rule}:{day}", f"{rule}:{day}", "")
+
+
+def test_sort_most_severe_first_then_oldest():
+    info, warn, alert = (
+        _a("info", date(2020, 1, 1)),
+        _a("warn", date(2024, 1, 1)),
+        _a("alert", date(2025, 1, 1)),
+    )
+    old_warn = _a("warn", date(2021, 1, 1))
+    assert sort_alerts([info, warn, alert, old_warn]) == (alert, old_warn, warn, info)
+    assert severity_rank("alert") < severity_rank("warn") < severity_rank("info")
+    assert [alert.rank, warn.rank, info.rank] == [0, 1, 2]
+    assert set(SEVERITY_RANK) == {"info", "warn", "alert"}
+
+
+def test_assessment_alerts_are_sorted_and_cite_sources():
+    hist = history(
+        profile(age=70),
+        courses=(course(1, "raloxifene", date(2024, 1, 1)),),
+        events=(event(1, date(2023, 1, 1), "blood_clot"),),
+    )
+    alerts = assess(hist, TODAY).alerts
+    assert [a.rule_id for a in alerts] == ["RALOX-VTE", "SCAN-BASELINE"]
+    assert all(a.source and a.title and a.explanation and a.clinician_line for a in alerts)
+    assert Overrides() == hist.overrides

@@ -1,0 +1,88 @@
+"""The access ladder for every records view, and guessed IDs."""
+
+import pytest
+from django.urls import reverse
+
+from tests.ladder import check_ladder
+from tracker.records.kinds import KINDS
+
+READERS = {
+    "anonymous": 302,
+    "owner": 200,
+    "other_patient": 404,
+    "clinician": 200,
+    "other_clinician": 404,
+    "admin": 404,
+}
+
+
+def page_urls(patient, entries):
+    pid = patient.pk
+    yield reverse("records:history", args=[pid])
+    yield reverse("records:scan-add", args=[pid])
+    yield reverse("records:scan", args=[pid, entries["scans"].pk])
+    yield reverse("records:scan-edit", args=[pid, entries["scans"].pk])
+    for slug in KINDS:
+        if slug not in ("scans", "doses"):
+            yield reverse("records:add", args=[pid, slug])
+        if slug != "scans":
+            yield reverse("records:detail", args=[pid, slug, entries[slug].pk])
+            yield reverse("records:edit", args=[pid, slug, entries[slug].pk])
+        yield reverse("records:delete", args=[pid, slug, entries[slug].pk])
+
+
+def test_every_records_page_climbs_the_ladder(as_role, patient, entries):
+    urls = list(page_urls(patient, entries))
+    assert len(urls) == 36
+    for url in urls:
+        check_ladder(as_role, url, READERS)
+
+
+@pytest.mark.parametrize("name", ["records:dose-add", "records:exercise-quick-add"])
+def test_post_only_views(as_role, patient, entries, name):
+    args = [patient.pk, entries["medications"].pk] if name == "records:dose-add" else [patient.pk]
+    url = reverse(name, args=args)
+    assert as_role("owner").get(url).status_code == 405
+    for role, status in [("other_patient", 404), ("other_clinician", 404), ("admin", 404)]:
+        assert (
+            as_role(role)
+            .post(url, {"date": "2026-11-01", "kind": "aerobic", "minutes": "30"})
+            .status_code
+            == status
+        )
+
+
+def test_read_only_pages_refuse_post(as_role, patient, entries):
+    client = as_role("owner")
+    assert client.post(reverse("records:history", args=[patient.pk])).status_code == 405
+    assert (
+        client.post(reverse("records:scan", args=[patient.pk, entries["scans"].pk])).status_code
+        == 405
+    )
+    url = reverse("records:detail", args=[patient.pk, "falls", entries["falls"].pk])
+    assert client.post(url).status_code == 405
+
+
+def test_guessing_another_patients_entry_ids_is_404(as_role, patient, other_patient, entries):
+    """Olga may see her own record, but not Pat's entries through her own patient id."""
+    client = as_role("other_patient")
+    for slug, entry in entries.items():
+        if slug == "scans":
+            view = reverse("records:scan", args=[other_patient.pk, entry.pk])
+            edit = reverse("records:scan-edit", args=[other_patient.pk, entry.pk])
+        else:
+            view = reverse("records:detail", args=[other_patient.pk, slug, entry.pk])
+            edit = reverse("records:edit", args=[other_patient.pk, slug, entry.pk])
+        delete = reverse("records:delete", args=[other_patient.pk, slug, entry.pk])
+        for url in (view, edit, delete):
+            assert client.get(url).status_code == 404, url
+        for url in (edit, delete):
+            assert client.post(url).status_code == 404, url
+    assert all(type(e).objects.filter(pk=e.pk).exists() for e in entries.values())
+
+
+def test_unknown_kind_is_404(as_role, patient):
+    assert as_role("owner").get(f"/patients/{patient.pk}/bananas/add/").status_code == 404
+    assert (
+        as_role("owner").get(reverse("records:add", args=[patient.pk, "doses"])).status_code == 404
+    )

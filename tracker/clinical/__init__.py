@@ -1,0 +1,1 @@
+"""BoneTrack clinical engine: pure functions over a PatientHistory (no Django, no clock)."""

@@ -1,0 +1,347 @@
+"""Section 4: when is the next DXA scan due, and why (SCAN-DUE, SCAN-OVERDUE, SCAN-BASELINE).
+
+One rule decides the interval, in this order: a clinician's override; a
+bisphosphonate holiday; therapy started or changed since the last scan;
+stable therapy; untreated (osteoporosis, then Gourlay 2012 for older women,
+then everyone else). The reminder level then follows from today.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Literal
+
+from tracker.clinical.classify import (
+    T_OSTEOPOROSIS_MAX,
+    StandingDiagnosis,
+    lowest_result,
+    sorted_scans,
+)
+from tracker.clinical.dates import add_months, age_on, birthday
+from tracker.clinical.history import VERTEBRAL_FRACTURE_SITES, PatientHistory, Scan
+from tracker.clinical.therapy import active_on, bp_holiday, drug_of
+
+# Section 4 [ours]: never remind sooner than 12 months after the last scan,
+# unless a clinician set a shorter interval.
+MIN_SCAN_INTERVAL_MONTHS = 12
+# Section 4 (BHOF/NOF; Endocrine Society: every 1-2 years on therapy).
+THERAPY_CHANGED_INTERVAL_MONTHS = 12
+STABLE_THERAPY_INTERVAL_MONTHS = 24
+# Section 4 (ASBMR 2016): on a bisphosphonate holiday, 2 years after the last
+# scan or at the holiday review, whichever comes first.
+BP_HOLIDAY_SCAN_INTERVAL_MONTHS = 24
+BP_HOLIDAY_REVIEW_MONTHS = 24  # section 5.1 BP-HOLIDAY-REVIEW info [ours]
+# Section 4 (Gourlay, NEJM 2012): untreated postmenopausal women aged 65 or
+# over, no hip or vertebral fracture; bands on the lowest hip T-score. Each
+# band is (lowest T-score in the band, interval in months); a value between
+# bands (e.g. -1.495) falls in the shorter interval.
+GOURLAY_MIN_AGE = 65
+GOURLAY_BANDS: tuple[tuple[Decimal, int], ...] = (
+    (Decimal("-1.49"), 15 * 12),
+    (Decimal("-1.99"), 5 * 12),
+    (Decimal("-2.49"), 1 * 12),
+)
+GOURLAY_HIP_SITES: tuple[str, ...] = ("total_hip", "femoral_neck")
+# Section 4 [ours]: any other untreated adult; a clinician may change it.
+UNTREATED_INTERVAL_MONTHS = 24
+# [ours] Untreated osteoporosis (T <= -2.5, or a standing diagnosis): the table
+# gives it 2 years, longer than Gourlay's 1 year for T -2.49; the safer reading
+# keeps it no longer than that band.
+UNTREATED_OSTEOPOROSIS_INTERVAL_MONTHS = 12
+# Section 4 [ours]: reminder levels around the due date.
+UPCOMING_DAYS_BEFORE = 60  # info
+OVERDUE_DAYS_AFTER = 90  # warn
+# Section 4 (ISCD 2023 indications for a baseline scan).
+BASELINE_WOMAN_AGE = 65
+BASELINE_MAN_AGE = 70
+BASELINE_FRACTURE_AFTER_AGE = 50
+# ISCD also lists men under 70 with a risk factor; we start that at 50, the
+# age the WHO categories start for men [ours].
+BASELINE_MAN_WITH_RISK_FACTOR_AGE = 50
+ADULT_AGE = 20
+
+SOURCE = "BHOF/NOF; Endocrine Society; ASBMR 2016; Gourlay NEJM 2012; ISCD 2023 (clinical-rules 4)"
+
+Level = Literal["none", "not_yet", "upcoming", "due", "overdue", "baseline"]
+
+
+@dataclass(frozen=True)
+class ScanPrompt:
+    """ "Talk to your clinician about a scan now": a new fracture or a bone-losing drug."""
+
+    kind: Literal["fracture", "glucocorticoids"]
+    date: date | None
+    reason: str
+    key: str  # stable id of what triggered it, e.g. "fracture-7"
+
+
+@dataclass(frozen=True)
+class NextScan:
+    due_date: date | None
+    # Always says why, e.g. "on stable therapy: every 2 years".
+    reason: str
+    rule_id: str | None  # "SCAN-DUE", "SCAN-OVERDUE", "SCAN-BASELINE" or None
+    level: Level
+    basis: str  # which row of the table decided: "override", "stable_therapy", ...
+    interval_months: int | None
+    last_scan_id: int | None
+    last_scan_date: date | None
+    overridden: bool
+    upcoming_from: date | None
+    overdue_from: date | None
+    prompts: tuple[ScanPrompt, ...]
+    source: str = SOURCE
+
+
+def _years(months: int) -> str:
+    if months % 12:
+        return f"{months} months"
+    years = months // 12
+    return "1 year" if years == 1 else f"{years} years"
+
+
+def _lowest_hip_t(scan: Scan) -> Decimal | None:
+    scores = [
+        r.t_score for r in scan.sites if r.site in GOURLAY_HIP_SITES and r.t_score is not None
+    ]
+    return min(scores) if scores else None
+
+
+def _has_osteoporosis_t(scan: Scan) -> bool:
+    found = lowest_result(scan, "t_score")
+    return found is not None and found[1] <= T_OSTEOPOROSIS_MAX
+
+
+def _interval(
+    history: PatientHistory, last: Scan, standing: StandingDiagnosis, today: date
+) -> tuple[str, date, int | None, str]:
+    """(basis, due date before the 12-month floor, interval in months, reason)."""
+    holiday = bp_holiday(history, today)
+    if holiday is not None:
+        by_scan = add_months(last.date, BP_HOLIDAY_SCAN_INTERVAL_MONTHS)
+        review = add_months(holiday.start, BP_HOLIDAY_REVIEW_MONTHS)
+        if review < by_scan:
+            return (
+                "bp_holiday",
+                review,
+                None,
+                f"bisphosphonate drug holiday since {holiday.start.isoformat()}: "
+                f"a scan at the holiday review, {_years(BP_HOLIDAY_REVIEW_MONTHS)} "
+                "into the holiday",
+            )
+        return (
+            "bp_holiday",
+            by_scan,
+            BP_HOLIDAY_SCAN_INTERVAL_MONTHS,
+            f"on a bisphosphonate drug holiday: every {_years(BP_HOLIDAY_SCAN_INTERVAL_MONTHS)}",
+        )
+
+    changes = [c.start for c in history.courses if c.start >= last.date] + [
+        c.end for c in history.courses if c.end is not None and last.date <= c.end <= today
+    ]
+    if changes:
+        change = min(changes)
+        return (
+            "therapy_changed",
+            add_months(change, THERAPY_CHANGED_INTERVAL_MONTHS),
+            THERAPY_CHANGED_INTERVAL_MONTHS,
+            f"treatment started or changed on {change.isoformat()}, after the last scan: "
+            f"{_years(THERAPY_CHANGED_INTERVAL_MONTHS)} after the change",
+        )
+
+    if any(active_on(course, today) for course in history.courses):
+        return (
+            "stable_therapy",
+            add_months(last.date, STABLE_THERAPY_INTERVAL_MONTHS),
+            STABLE_THERAPY_INTERVAL_MONTHS,
+            f"on stable therapy: every {_years(STABLE_THERAPY_INTERVAL_MONTHS)}",
+        )
+
+    if standing.category is not None or _has_osteoporosis_t(last):
+        months = UNTREATED_OSTEOPOROSIS_INTERVAL_MONTHS
+        return (
+            "untreated_osteoporosis",
+            add_months(last.date, months),
+            months,
+            f"osteoporosis without current treatment: every {_years(months)}",
+        )
+
+    profile = history.profile
+    hip_t = _lowest_hip_t(last)
+    hip_or_spine_fracture = any(
+        f.site in ("hip", *VERTEBRAL_FRACTURE_SITES) for f in history.fractures
+    ) or any(scan.vertebral_fracture_found for scan in history.scans)
+    status = last.menopausal_status or profile.menopausal_status
+    if (
+        profile.sex == "female"
+        and status == "postmenopausal"
+        and age_on(profile.birth_date, last.date) >= GOURLAY_MIN_AGE
+        and not history.courses
+        and not hip_or_spine_fracture
+        and hip_t is not None
+    ):
+        # Below the last band's floor but above -2.5 (e.g. -2.495): the shortest band.
+        months = next(
+            (months for floor, months in GOURLAY_BANDS if hip_t >= floor), GOURLAY_BANDS[-1][1]
+        )
+        return (
+            "gourlay",
+            add_months(last.date, months),
+            months,
+            f"untreated, aged {GOURLAY_MIN_AGE} or over, lowest hip T-score {hip_t}: "
+            f"every {_years(months)} (Gourlay 2012)",
+        )
+    return (
+        "untreated",
+        add_months(last.date, UNTREATED_INTERVAL_MONTHS),
+        UNTREATED_INTERVAL_MONTHS,
+        f"not on treatment: every {_years(UNTREATED_INTERVAL_MONTHS)}",
+    )
+
+
+def _prompts(history: PatientHistory, last: Scan) -> tuple[ScanPrompt, ...]:
+    prompts = [
+        ScanPrompt(
+            "fracture",
+            f.date,
+            f"a fragility fracture on {f.date.isoformat()}, after your last scan: "
+            "talk to your clinician about a scan now",
+            f"fracture-{f.id}",
+        )
+        for f in sorted(history.fractures, key=lambda f: (f.date, f.id))
+        if f.fragility and f.date > last.date
+    ]
+    risk = history.profile.risk_factors
+    since = risk.glucocorticoids_since
+    # An unknown start date cannot be placed before the last scan, so it prompts too.
+    if risk.glucocorticoids and (since is None or since > last.date):
+        prompts.append(
+            ScanPrompt(
+                "glucocorticoids",
+                since,
+                "glucocorticoid tablets (5 mg a day or more for 3 months or more) "
+                "can thin bones: talk to your clinician about a scan now",
+                f"glucocorticoids-since-{since.isoformat() if since else 'unknown'}",
+            )
+        )
+    return tuple(prompts)
+
+
+def baseline_indications(history: PatientHistory, today: date) -> tuple[tuple[date, str], ...]:
+    """ISCD indications for a first scan that apply today: (since when, why)."""
+    profile = history.profile
+    age = age_on(profile.birth_date, today)
+    if age < ADULT_AGE:
+        return ()
+    found: list[tuple[date, str]] = []
+    female = profile.sex == "female"
+    if female and age >= BASELINE_WOMAN_AGE:
+        found.append(
+            (birthday(profile.birth_date, BASELINE_WOMAN_AGE), f"woman aged {BASELINE_WOMAN_AGE}+")
+        )
+    if not female and age >= BASELINE_MAN_AGE:
+        found.append(
+            (birthday(profile.birth_date, BASELINE_MAN_AGE), f"man aged {BASELINE_MAN_AGE}+")
+        )
+    for f in sorted(history.fractures, key=lambda f: (f.date, f.id)):
+        if f.fragility or age_on(profile.birth_date, f.date) >= BASELINE_FRACTURE_AFTER_AGE:
+            found.append((f.date, "a fracture after 50 or a fragility fracture"))
+            break
+    risk = profile.risk_factors
+    if risk.any:
+        if female and profile.menopausal_status in ("postmenopausal", "perimenopausal"):
+            found.append((today, "menopause with a risk factor"))
+        elif not female and age >= BASELINE_MAN_WITH_RISK_FACTOR_AGE:
+            found.append(
+                (today, f"man aged {BASELINE_MAN_WITH_RISK_FACTOR_AGE}+ with a risk factor")
+            )
+    if risk.glucocorticoids:
+        found.append((risk.glucocorticoids_since or today, "glucocorticoid tablets"))
+    if risk.rheumatoid_arthritis or risk.secondary_causes:
+        found.append((today, "a condition that causes bone loss"))
+    current = [c for c in history.courses if active_on(c, today)]
+    if current:
+        start = min(c.start for c in current)
+        found.append((start, f"on {drug_of(min(current, key=lambda c: c.start)).name.lower()}"))
+    return tuple(found)
+
+
+def next_scan(history: PatientHistory, standing: StandingDiagnosis, today: date) -> NextScan:
+    """When the next DXA is due, with the reason and today's reminder level."""
+    scans = sorted_scans(history)
+    if not scans:
+        indications = baseline_indications(history, today)
+        if not indications:
+            return NextScan(
+                None,
+                "no scan on record, and no reason for a first scan was found",
+                None,
+                "none",
+                "no_indication",
+                None,
+                None,
+                None,
+                False,
+                None,
+                None,
+                (),
+            )
+        why = "; ".join(dict.fromkeys(reason for _, reason in indications))
+        return NextScan(
+            min(since for since, _ in indications),
+            f"no scan on record; a baseline scan is recommended ({why})",
+            "SCAN-BASELINE",
+            "baseline",
+            "baseline",
+            None,
+            None,
+            None,
+            False,
+            None,
+            None,
+            (),
+        )
+
+    last = scans[-1]
+    overrides = history.overrides
+    if overrides.scan_interval_months is not None:
+        months = overrides.scan_interval_months
+        due = add_months(last.date, months)
+        basis, interval = "override", months
+        reason = f"set by your clinician: every {_years(months)}"
+        if overrides.scan_interval_reason:
+            reason += f" ({overrides.scan_interval_reason})"
+    else:
+        basis, due, interval, reason = _interval(history, last, standing, today)
+        floor = add_months(last.date, MIN_SCAN_INTERVAL_MONTHS)
+        if due < floor:
+            due = floor
+            reason += f"; not sooner than {_years(MIN_SCAN_INTERVAL_MONTHS)} after the last scan"
+
+    upcoming_from = due - timedelta(days=UPCOMING_DAYS_BEFORE)
+    overdue_from = due + timedelta(days=OVERDUE_DAYS_AFTER)
+    level: Level
+    if today >= overdue_from:
+        level, rule_id = "overdue", "SCAN-OVERDUE"
+    elif today >= due:
+        level, rule_id = "due", "SCAN-DUE"
+    elif today >= upcoming_from:
+        level, rule_id = "upcoming", "SCAN-DUE"
+    else:
+        level, rule_id = "not_yet", None
+    return NextScan(
+        due_date=due,
+        reason=reason,
+        rule_id=rule_id,
+        level=level,
+        basis=basis,
+        interval_months=interval,
+        last_scan_id=last.id,
+        last_scan_date=last.date,
+        overridden=basis == "override",
+        upcoming_from=upcoming_from,
+        overdue_from=overdue_from,
+        prompts=_prompts(history, last),
+    )

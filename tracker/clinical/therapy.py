@@ -1,0 +1,120 @@
+"""Facts about courses the other modules share: active or not, doses, holiday, episode."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+from tracker.clinical.dates import merge_intervals
+from tracker.clinical.drugs import CATALOGUE, Drug
+from tracker.clinical.history import Course, Dose, PatientHistory
+
+# [ours] Courses separated by at most this many days form one treatment episode
+# ("on therapy" for TREATMENT-FAILURE): a switch is rarely recorded to the day.
+EPISODE_GAP_DAYS = 90
+
+
+def drug_of(course: Course) -> Drug:
+    return CATALOGUE[course.drug]
+
+
+def active_on(course: Course, day: date) -> bool:
+    return course.start <= day and (course.end is None or day <= course.end)
+
+
+def last_day(course: Course, today: date) -> date:
+    """The last day on the drug so far: its end, or today while it runs."""
+    return today if course.end is None else min(course.end, today)
+
+
+def sorted_doses(course: Course) -> list[Dose]:
+    return sorted(course.doses, key=lambda dose: (dose.date, dose.id))
+
+
+def first_dose_date(course: Course) -> date:
+    """The first recorded dose, or the course start when none is recorded."""
+    doses = sorted_doses(course)
+    return doses[0].date if doses else course.start
+
+
+def last_dose(course: Course) -> tuple[Dose | None, date]:
+    """The latest recorded dose; without doses, the start counts as the first dose.
+
+    Reminders must not fall silent because a dose was not typed in, so the
+    course start stands in for an unrecorded first injection.
+    """
+    doses = sorted_doses(course)
+    if doses:
+        return doses[-1], doses[-1].date
+    return None, course.start
+
+
+def dose_ref(course: Course, dose: Dose | None) -> str:
+    """Key fragment naming what a dose-based alert is about."""
+    return f"course-{course.id}:" + (f"dose-{dose.id}" if dose else "start")
+
+
+def courses_by_start(history: PatientHistory) -> list[Course]:
+    return sorted(history.courses, key=lambda course: (course.start, course.id))
+
+
+def as_of(history: PatientHistory, today: date) -> PatientHistory:
+    """The history as it stood on `today`: anything dated later is left out."""
+    courses = []
+    for course in history.courses:
+        if course.start > today:
+            continue
+        doses = tuple(dose for dose in course.doses if dose.date <= today)
+        courses.append(replace(course, doses=doses))
+    return replace(
+        history,
+        scans=tuple(scan for scan in history.scans if scan.date <= today),
+        courses=tuple(courses),
+        fractures=tuple(f for f in history.fractures if f.date <= today),
+        falls=tuple(f for f in history.falls if f.date <= today),
+        heights=tuple(h for h in history.heights if h.date <= today),
+        events=tuple(e for e in history.events if e.date <= today),
+    )
+
+
+@dataclass(frozen=True)
+class Holiday:
+    course: Course  # the bisphosphonate course that ended for a holiday
+    start: date  # its last day on the drug
+
+
+def bp_holiday(history: PatientHistory, today: date) -> Holiday | None:
+    """The bisphosphonate holiday in progress, if any (section 5.1, BP-HOLIDAY-REVIEW).
+
+    A holiday starts when a bisphosphonate course ends with the reason "drug
+    holiday" and no other osteoporosis drug follows: no other course runs or
+    starts after that day.
+    """
+    ended = [
+        course
+        for course in history.courses
+        if drug_of(course).is_bisphosphonate
+        and course.stop_reason == "drug_holiday"
+        and course.end is not None
+        and course.end <= today
+    ]
+    if not ended:
+        return None
+    course = max(ended, key=lambda c: (c.end, c.id))
+    assert course.end is not None
+    for other in history.courses:
+        if other is not course and last_day(other, today) > course.end:
+            return None
+    return Holiday(course=course, start=course.end)
+
+
+def episode_start(history: PatientHistory, today: date) -> date | None:
+    """Start of the treatment episode running today (any catalogue drug), else None."""
+    intervals = [
+        (course.start, last_day(course, today) + timedelta(days=EPISODE_GAP_DAYS))
+        for course in history.courses
+    ]
+    for start, padded_end in merge_intervals(intervals):
+        if start <= today and padded_end - timedelta(days=EPISODE_GAP_DAYS) >= today:
+            return start
+    return None

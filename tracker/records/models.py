@@ -1,0 +1,297 @@
+"""What a patient's bone-health record holds (clinical-rules.md sections 1, 5, 7, 8).
+
+Every entry records who entered it, how and when (section 1: provenance).
+"""
+
+from itertools import combinations
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from tracker.accounts.models import Patient, User
+from tracker.clinical import history as h
+from tracker.clinical.drugs import CATALOGUE, DRUG_CHOICES
+
+
+def _choices(codes, labels=None):
+    labels = labels or {}
+    return [(code, labels.get(code, code.replace("_", " "))) for code in codes]
+
+
+SITE_CHOICES = _choices(h.SITES, h.SITE_LABELS)
+SIDE_CHOICES = [("none", "—"), ("left", "left"), ("right", "right")]
+MANUFACTURER_CHOICES = [("hologic", "Hologic"), ("ge_lunar", "GE Lunar"), ("other", "Other")]
+STOP_REASON_CHOICES = _choices(h.STOP_REASONS, {"switched": "switched to another drug"})
+FRACTURE_SITE_CHOICES = _choices(h.FRACTURE_SITES, h.FRACTURE_SITE_LABELS)
+EVENT_CHOICES = _choices(h.EVENT_KINDS)
+
+
+def _vertebrae_label(combo: tuple[str, ...]) -> str:
+    numbers = [int(v[1]) for v in combo]
+    if len(numbers) > 1 and numbers == list(range(numbers[0], numbers[-1] + 1)):
+        return f"L{numbers[0]}-L{numbers[-1]}"
+    return ", ".join(combo)
+
+
+# Every non-empty set of L1-L4 (section 1: which vertebrae were used), "L1-L4" first.
+VERTEBRAE_CHOICES = [
+    (_vertebrae_label(combo),) * 2
+    for size in (4, 3, 2, 1)
+    for combo in combinations(("L1", "L2", "L3", "L4"), size)
+]
+
+
+def vertebrae_count(label: str) -> int:
+    if "-" in label:
+        first, last = (int(part.strip()[1]) for part in label.split("-"))
+        return last - first + 1
+    return len(label.split(","))
+
+
+class Provenance(models.TextChoices):
+    FORM = "form", "entered in a form"
+    CSV = "csv", "imported from CSV"
+    FHIR = "fhir", "imported from FHIR"
+
+
+class EntryQuerySet(models.QuerySet):
+    def for_patient(self, patient: Patient) -> "EntryQuerySet":
+        return self.filter(patient=patient)
+
+
+class Entry(models.Model):
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="+")
+    entered_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    entered_via = models.CharField(
+        max_length=4, choices=Provenance.choices, default=Provenance.FORM
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EntryQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["-date", "-pk"]
+
+    def entered_by_label(self) -> str:
+        if self.entered_by_id is None:
+            return "unknown"
+        if self.entered_by_id == self.patient.user_id:
+            return "self-reported"
+        return self.entered_by.full_name
+
+
+class Scan(Entry):
+    date = models.DateField("scan date")
+    facility = models.CharField(max_length=120, blank=True)
+    manufacturer = models.CharField("scanner make", max_length=8, choices=MANUFACTURER_CHOICES)
+    model = models.CharField("scanner model", max_length=60, blank=True)
+    vertebral_fracture_found = models.BooleanField(
+        "vertebral fracture found on the scan (VFA)", default=False
+    )
+    notes = models.TextField(blank=True)
+
+    class Meta(Entry.Meta):
+        indexes = [models.Index(fields=["patient", "date"])]
+
+    def __str__(self) -> str:
+        return f"DXA scan {self.date:%d %b %Y}"
+
+
+class SiteResult(models.Model):
+    scan = models.ForeignKey(Scan, on_delete=models.CASCADE, related_name="sites")
+    site = models.CharField(max_length=12, choices=SITE_CHOICES)
+    side = models.CharField(max_length=5, choices=SIDE_CHOICES, default="none")
+    bmd = models.DecimalField("BMD (g/cm²)", max_digits=5, decimal_places=3)
+    t_score = models.DecimalField("T-score", max_digits=3, decimal_places=1, null=True, blank=True)
+    z_score = models.DecimalField("Z-score", max_digits=3, decimal_places=1, null=True, blank=True)
+    vertebrae = models.CharField(
+        "vertebrae used", max_length=14, choices=VERTEBRAE_CHOICES, default="L1-L4", blank=True
+    )
+    facility_lsc_g = models.DecimalField(
+        "facility LSC (g/cm²)", max_digits=4, decimal_places=3, null=True, blank=True
+    )
+    facility_lsc_pct = models.DecimalField(
+        "facility LSC (%)", max_digits=3, decimal_places=1, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["scan", "site", "side"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scan", "site", "side"], name="one_result_per_site_side"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        side = "" if self.side == "none" else f" ({self.side})"
+        return f"{self.get_site_display()}{side}"
+
+    @property
+    def vertebrae_count(self) -> int:
+        if self.site != "lumbar_spine" or not self.vertebrae:
+            return 4
+        return vertebrae_count(self.vertebrae)
+
+
+class MedicationCourse(Entry):
+    drug = models.CharField(max_length=20, choices=DRUG_CHOICES)
+    start = models.DateField("start date")
+    end = models.DateField(
+        "end date", null=True, blank=True, help_text="Leave empty while you take it."
+    )
+    stop_reason = models.CharField(
+        "reason for stopping", max_length=20, choices=STOP_REASON_CHOICES, blank=True
+    )
+    intended_overlap = models.BooleanField(
+        "overlap with another drug is intended (clinician)", default=False
+    )
+    notes = models.TextField(blank=True)
+
+    class Meta(Entry.Meta):
+        ordering = ["-start", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.drug_info.name} from {self.start:%d %b %Y}"
+
+    @property
+    def drug_info(self):
+        return CATALOGUE[self.drug]
+
+    @property
+    def date(self):
+        return self.start
+
+
+class Dose(Entry):
+    course = models.ForeignKey(MedicationCourse, on_delete=models.CASCADE, related_name="doses")
+    date = models.DateField("date given")
+    notes = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.course.drug_info.name} dose {self.date:%d %b %Y}"
+
+
+class ExerciseKind(models.TextChoices):
+    RESISTANCE = "resistance", "Resistance (strength)"
+    BALANCE = "balance", "Balance / functional"
+    IMPACT = "impact", "Weight-bearing or impact"
+    AEROBIC = "aerobic", "Aerobic"
+    POSTURE = "posture", "Posture / flexibility"
+
+
+class ExerciseSession(Entry):
+    date = models.DateField()
+    kind = models.CharField(max_length=10, choices=ExerciseKind.choices)
+    minutes = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(600)]
+    )
+    effort = models.PositiveSmallIntegerField(
+        "effort (1-10)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta(Entry.Meta):
+        indexes = [models.Index(fields=["patient", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.minutes} min"
+
+
+class Fracture(Entry):
+    date = models.DateField()
+    site = models.CharField(max_length=20, choices=FRACTURE_SITE_CHOICES)
+    fragility = models.BooleanField(
+        "fragility fracture", default=True, help_text="From a fall from standing height or less."
+    )
+    notes = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"Fracture: {self.get_site_display()}"
+
+
+class Fall(Entry):
+    date = models.DateField()
+    injured = models.BooleanField(default=False)
+    notes = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return "Fall (injured)" if self.injured else "Fall"
+
+
+class HeightMeasurement(Entry):
+    date = models.DateField()
+    cm = models.DecimalField("height (cm)", max_digits=4, decimal_places=1)
+    measured = models.BooleanField("measured by a clinician", default=False)
+
+    def __str__(self) -> str:
+        return f"Height {self.cm} cm"
+
+
+class LabResult(Entry):
+    date = models.DateField()
+    ctx = models.DecimalField("CTX (ng/mL)", max_digits=6, decimal_places=3, null=True, blank=True)
+    p1np = models.DecimalField("P1NP (µg/L)", max_digits=6, decimal_places=1, null=True, blank=True)
+    vitamin_d = models.DecimalField(
+        "25-OH vitamin D (ng/mL)",
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text="nmol/L ÷ 2.5 = ng/mL",
+    )
+    calcium = models.DecimalField(
+        "calcium (mg/dL)",
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="mmol/L × 4.008 = mg/dL",
+    )
+    egfr = models.DecimalField(
+        "eGFR (mL/min/1.73 m²)", max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    fasting_morning = models.BooleanField("drawn fasting in the morning", default=False)
+
+    ANALYTES = ("ctx", "p1np", "vitamin_d", "calcium", "egfr")
+
+    def __str__(self) -> str:
+        return "Lab results"
+
+
+class ClinicalEvent(Entry):
+    date = models.DateField()
+    kind = models.CharField(max_length=12, choices=EVENT_CHOICES)
+    notes = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return self.get_kind_display().capitalize()
+
+
+class ClinicalSettings(models.Model):
+    """Per-patient overrides a clinician sets (clinical-rules.md 4 and 6)."""
+
+    patient = models.OneToOneField(
+        Patient, on_delete=models.CASCADE, related_name="clinical_settings"
+    )
+    scan_interval_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    scan_interval_reason = models.CharField(max_length=200, blank=True)
+    target_t_score = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
+    lsc_lumbar_spine_pct = models.DecimalField(
+        max_digits=3, decimal_places=1, null=True, blank=True
+    )
+    lsc_total_hip_pct = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
+    lsc_femoral_neck_pct = models.DecimalField(
+        max_digits=3, decimal_places=1, null=True, blank=True
+    )
+    lsc_radius_33_pct = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
+    updated_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Clinical settings for {self.patient}"

@@ -1,0 +1,257 @@
+from collections import defaultdict
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tracker.accounts import audit
+from tracker.accounts.access import patient_for
+from tracker.records import forms
+from tracker.records import models as m
+from tracker.records.history import history_page
+from tracker.records.kinds import KINDS
+
+
+def _kind(slug: str, *, scans: bool = False):
+    # Scans have their own add, view and edit pages (the scan and its sites together).
+    if slug not in KINDS or (slug == "scans" and not scans):
+        raise Http404
+    return KINDS[slug]
+
+
+def _entry(patient, kind, pk: int):
+    entry = get_object_or_404(
+        kind.model.objects.for_patient(patient).select_related(*kind.select_related), pk=pk
+    )
+    entry.patient = patient
+    return entry
+
+
+def _record_url(patient):
+    return redirect("dashboard:patient", patient_id=patient.pk)
+
+
+def _form_kwargs(request, patient, **extra):
+    return {"patient": patient, "today": timezone.localdate(), "user": request.user, **extra}
+
+
+@require_http_methods(["GET", "POST"])
+def entry_add(request, patient_id: int, kind: str):
+    patient = patient_for(request, patient_id, what=f"add {kind}")
+    kind = _kind(kind)
+    if kind.slug == "doses":
+        raise Http404  # doses are added from their course
+    initial = {"date": timezone.localdate()} if kind.date_field == "date" else {}
+    form = kind.form(request.POST or None, initial=initial, **_form_kwargs(request, patient))
+    if request.method == "POST" and form.is_valid():
+        entry = form.save(commit=False)
+        entry.patient, entry.entered_by = patient, request.user
+        entry.save()
+        audit.record(request, audit.Action.CREATE, patient=patient, obj=entry, summary=str(entry))
+        messages.success(request, f"Saved: {entry}.")
+        if kind.slug == "medications" and entry.drug_info.doses_recorded:
+            return redirect(
+                "records:detail", patient_id=patient.pk, kind="medications", pk=entry.pk
+            )
+        return _record_url(patient)
+    return render(
+        request, "records/entry_form.html", {"patient": patient, "kind": kind, "form": form}
+    )
+
+
+@require_GET
+def entry_detail(request, patient_id: int, kind: str, pk: int):
+    patient = patient_for(request, patient_id, what=f"{kind} {pk}")
+    kind = _kind(kind)
+    entry = _entry(patient, kind, pk)
+    context = {
+        "patient": patient,
+        "kind": kind,
+        "entry": entry,
+        "fields": _shown_fields(kind, entry),
+    }
+    if kind.slug == "medications":
+        context["doses"] = entry.doses.select_related("entered_by").order_by("-date")
+        context["dose_form"] = forms.DoseForm(
+            initial={"date": timezone.localdate()}, course=entry, **_form_kwargs(request, patient)
+        )
+    return render(request, "records/entry_detail.html", context)
+
+
+def _shown_fields(kind, entry):
+    rows = []
+    for name in kind.fields:
+        field = entry._meta.get_field(name)
+        value = getattr(entry, f"get_{name}_display")() if field.choices else getattr(entry, name)
+        rows.append((field.verbose_name, value))
+    return rows
+
+
+@require_http_methods(["GET", "POST"])
+def entry_edit(request, patient_id: int, kind: str, pk: int):
+    patient = patient_for(request, patient_id, what=f"edit {kind} {pk}")
+    kind = _kind(kind)
+    entry = _entry(patient, kind, pk)
+    extra = {"course": entry.course} if kind.slug == "doses" else {}
+    form = kind.form(
+        request.POST or None, instance=entry, **_form_kwargs(request, patient, **extra)
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        audit.record(request, audit.Action.UPDATE, patient=patient, obj=entry, summary=str(entry))
+        messages.success(request, f"Saved: {entry}.")
+        return redirect("records:detail", patient_id=patient.pk, kind=kind.slug, pk=entry.pk)
+    return render(
+        request,
+        "records/entry_form.html",
+        {"patient": patient, "kind": kind, "form": form, "entry": entry},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def entry_delete(request, patient_id: int, kind: str, pk: int):
+    patient = patient_for(request, patient_id, what=f"delete {kind} {pk}")
+    kind = _kind(kind, scans=True)
+    entry = _entry(patient, kind, pk)
+    if request.method == "POST":
+        label = str(entry)
+        with transaction.atomic():
+            audit.record(request, audit.Action.DELETE, patient=patient, obj=entry, summary=label)
+            entry.delete()
+        messages.success(request, f"Deleted: {label}.")
+        if kind.slug == "doses":
+            return redirect(
+                "records:detail", patient_id=patient.pk, kind="medications", pk=entry.course_id
+            )
+        return _record_url(patient)
+    return render(
+        request,
+        "records/entry_confirm_delete.html",
+        {"patient": patient, "kind": kind, "entry": entry},
+    )
+
+
+@require_POST
+def dose_add(request, patient_id: int, course_id: int):
+    patient = patient_for(request, patient_id, what="add dose")
+    course = _entry(patient, KINDS["medications"], course_id)
+    if not course.drug_info.doses_recorded:
+        raise Http404
+    form = forms.DoseForm(request.POST, course=course, **_form_kwargs(request, patient))
+    if form.is_valid():
+        dose = form.save(commit=False)
+        dose.patient, dose.course, dose.entered_by = patient, course, request.user
+        dose.save()
+        audit.record(request, audit.Action.CREATE, patient=patient, obj=dose, summary=str(dose))
+        messages.success(request, f"Saved: {dose}.")
+        return redirect("records:detail", patient_id=patient.pk, kind="medications", pk=course.pk)
+    course.patient = patient
+    return render(
+        request,
+        "records/entry_detail.html",
+        {
+            "patient": patient,
+            "kind": KINDS["medications"],
+            "entry": course,
+            "fields": _shown_fields(KINDS["medications"], course),
+            "doses": course.doses.select_related("entered_by").order_by("-date"),
+            "dose_form": form,
+        },
+        status=200,
+    )
+
+
+def _previous_results(patient, exclude_scan_id=None):
+    previous = defaultdict(list)
+    rows = m.SiteResult.objects.filter(scan__patient=patient).exclude(scan_id=exclude_scan_id)
+    for site, side, when, bmd in rows.values_list("site", "side", "scan__date", "bmd"):
+        previous[(site, side)].append((when, bmd))
+    return previous
+
+
+@require_http_methods(["GET", "POST"])
+def scan_form(request, patient_id: int, pk: int | None = None):
+    """A scan and its sites on one page, saved together or not at all."""
+    patient = patient_for(request, patient_id, what="scan form")
+    scan = _entry(patient, KINDS["scans"], pk) if pk else m.Scan(patient=patient)
+    form = forms.ScanForm(request.POST or None, instance=scan, **_form_kwargs(request, patient))
+    scan_date = (
+        form.cleaned_data.get("date") if request.method == "POST" and form.is_valid() else None
+    )
+    sites = forms.site_formset(
+        request.POST or None,
+        scan=scan,
+        previous=_previous_results(patient, scan.pk),
+        scan_date=scan_date,
+    )
+    if request.method == "POST" and form.is_valid() and sites.is_valid():
+        with transaction.atomic():
+            created = scan.pk is None
+            scan = form.save(commit=False)
+            if created:
+                scan.entered_by = request.user
+            scan.save()
+            sites.instance = scan
+            sites.save()
+            action = audit.Action.CREATE if created else audit.Action.UPDATE
+            audit.record(request, action, patient=patient, obj=scan, summary=str(scan))
+        messages.success(request, f"Saved: {scan}.")
+        return redirect("records:scan", patient_id=patient.pk, pk=scan.pk)
+    return render(
+        request,
+        "records/scan_form.html",
+        {"patient": patient, "form": form, "sites": sites, "scan": scan},
+    )
+
+
+@require_GET
+def scan_detail(request, patient_id: int, pk: int):
+    patient = patient_for(request, patient_id, what=f"scan {pk}")
+    scan = _entry(patient, KINDS["scans"], pk)
+    return render(
+        request,
+        "records/scan_detail.html",
+        {"patient": patient, "scan": scan, "sites": scan.sites.all()},
+    )
+
+
+@require_POST
+def exercise_quick_add(request, patient_id: int):
+    patient = patient_for(request, patient_id, what="add exercise")
+    form = forms.ExerciseForm(request.POST, **_form_kwargs(request, patient))
+    if form.is_valid():
+        session = form.save(commit=False)
+        session.patient, session.entered_by = patient, request.user
+        session.save()
+        audit.record(
+            request, audit.Action.CREATE, patient=patient, obj=session, summary=str(session)
+        )
+        messages.success(request, f"Logged: {session}.")
+        return _record_url(patient)
+    return render(
+        request,
+        "records/entry_form.html",
+        {"patient": patient, "kind": KINDS["exercise"], "form": form},
+    )
+
+
+@require_GET
+def history(request, patient_id: int):
+    patient = patient_for(request, patient_id, what="history")
+    kind = request.GET.get("kind") or None
+    page, entries = history_page(patient, kind=kind, page=request.GET.get("page"))
+    return render(
+        request,
+        "records/history.html",
+        {
+            "patient": patient,
+            "page": page,
+            "entries": entries,
+            "kinds": KINDS.values(),
+            "current_kind": kind if kind in KINDS else None,
+            "querystring": f"kind={kind}" if kind in KINDS else "",
+        },
+    )
