@@ -1,0 +1,41 @@
+"""Performance is a feature: a 25-year record costs a fixed number of queries."""
+
+import datetime as dt
+
+from django.urls import reverse
+
+from tests.records.factories import big_history
+from tracker.records.history import load_history
+
+TODAY = dt.date(2026, 11, 21)
+
+
+def test_loader_uses_a_fixed_number_of_queries(patient, django_assert_num_queries):
+    big_history(patient, today=TODAY)
+    with django_assert_num_queries(9):
+        history = load_history(patient)
+    assert len(history.scans) == 50
+    assert sum(len(scan.sites) for scan in history.scans) == 200
+    assert sum(len(course.doses) for course in history.courses) == 150
+
+
+def test_history_page_has_a_fixed_query_budget(client, patient, django_assert_max_num_queries):
+    big_history(patient, today=TODAY)
+    client.force_login(patient.user)
+    url = reverse("records:history", args=[patient.pk])
+    client.get(url)  # warm the session
+    # session + user + patient gate + count + page + one query per kind on the page
+    with django_assert_max_num_queries(16):
+        response = client.get(url + "?page=3")
+    assert response.status_code == 200
+    with django_assert_max_num_queries(10):
+        assert client.get(url + "?kind=exercise&page=150").status_code == 200
+
+
+def test_record_page_has_a_fixed_query_budget(client, patient, django_assert_max_num_queries):
+    big_history(patient, today=TODAY)
+    client.force_login(patient.user)
+    url = reverse("dashboard:patient", args=[patient.pk])
+    client.get(url)
+    with django_assert_max_num_queries(14):
+        assert client.get(url).status_code == 200
