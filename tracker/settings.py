@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "tracker.accounts",
     "tracker.records",
+    "tracker.reminders",
     "tracker.dashboard",
 ]
 

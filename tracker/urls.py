@@ -12,4 +12,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("tracker.dashboard.urls")),
     path("", include("tracker.records.urls")),
+    path("", include("tracker.reminders.urls")),
 ]

@@ -23,6 +23,8 @@ def patient_for(request, patient_id: int, *, what: str = "record") -> Patient:
     )
     if patient.user_id != request.user.pk:
         audit.record(request, audit.Action.VIEW, patient=patient, summary=what)
+    else:
+        request.user.patient = patient  # the navigation bar asks for it again
     return patient
 
 

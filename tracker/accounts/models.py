@@ -225,6 +225,7 @@ class AuditEvent(models.Model):
         REVOKE = "revoke", "Ended sharing"
         ACKNOWLEDGE = "acknowledge", "Acknowledged alert"
         SNOOZE = "snooze", "Snoozed alert"
+        DONE = "done", "Marked alert done"
         LOGIN = "login", "Signed in"
         LOGIN_FAILED = "login_failed", "Failed sign-in"
         LOGOUT = "logout", "Signed out"

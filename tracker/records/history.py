@@ -12,85 +12,100 @@ from tracker.records.kinds import KINDS
 
 def load_history(patient: Patient) -> h.PatientHistory:
     """Everything the clinical engine reads, in 9 queries whatever the record's size."""
-    scans = m.Scan.objects.for_patient(patient).prefetch_related("sites")
-    courses = m.MedicationCourse.objects.for_patient(patient).prefetch_related("doses")
-    settings = m.ClinicalSettings.objects.filter(patient=patient).first()
-    return h.PatientHistory(
-        profile=h.Profile(
-            birth_date=patient.birth_date,
-            sex=patient.sex,
-            menopausal_status=patient.menopausal_status,
-            tallest_height_cm=patient.tallest_height_cm,
-            risk_factors=h.RiskFactors(
-                current_smoking=patient.current_smoking,
-                alcohol_3_or_more_units=patient.alcohol_3_or_more_units,
-                glucocorticoids=patient.glucocorticoids,
-                parental_hip_fracture=patient.parental_hip_fracture,
-                rheumatoid_arthritis=patient.rheumatoid_arthritis,
-                secondary_causes=patient.secondary_causes,
+    return load_histories([patient])[patient.pk]
+
+
+def load_histories(patients: list[Patient]) -> dict[int, h.PatientHistory]:
+    """The histories of many patients in the same 9 queries: one per kind of row."""
+    ids = [patient.pk for patient in patients]
+
+    def rows(model, *fields):
+        grouped: dict[int, list] = {pk: [] for pk in ids}
+        for row in model.objects.filter(patient_id__in=ids).values_list("patient_id", *fields):
+            grouped[row[0]].append(row[1:])
+        return grouped
+
+    scans: dict[int, list] = {pk: [] for pk in ids}
+    for scan in m.Scan.objects.filter(patient_id__in=ids).prefetch_related("sites"):
+        scans[scan.patient_id].append(_scan(scan))
+    courses: dict[int, list] = {pk: [] for pk in ids}
+    for course in m.MedicationCourse.objects.filter(patient_id__in=ids).prefetch_related("doses"):
+        courses[course.patient_id].append(_course(course))
+    fractures = rows(m.Fracture, "pk", "date", "site", "fragility")
+    falls = rows(m.Fall, "pk", "date", "injured")
+    heights = rows(m.HeightMeasurement, "pk", "date", "cm", "measured")
+    events = rows(m.ClinicalEvent, "pk", "date", "kind")
+    settings = {s.patient_id: s for s in m.ClinicalSettings.objects.filter(patient_id__in=ids)}
+    return {
+        patient.pk: h.PatientHistory(
+            profile=_profile(patient),
+            scans=tuple(scans[patient.pk]),
+            courses=tuple(courses[patient.pk]),
+            fractures=tuple(
+                h.Fracture(id=pk, date=d, site=site, fragility=f)
+                for pk, d, site, f in fractures[patient.pk]
             ),
+            falls=tuple(h.Fall(id=pk, date=d, injured=i) for pk, d, i in falls[patient.pk]),
+            heights=tuple(
+                h.Height(id=pk, date=d, cm=cm, measured=ms) for pk, d, cm, ms in heights[patient.pk]
+            ),
+            events=tuple(h.ClinicalEvent(id=pk, date=d, kind=k) for pk, d, k in events[patient.pk]),
+            overrides=overrides_from(settings.get(patient.pk)),
+        )
+        for patient in patients
+    }
+
+
+def _profile(patient: Patient) -> h.Profile:
+    return h.Profile(
+        birth_date=patient.birth_date,
+        sex=patient.sex,
+        menopausal_status=patient.menopausal_status,
+        tallest_height_cm=patient.tallest_height_cm,
+        risk_factors=h.RiskFactors(
+            current_smoking=patient.current_smoking,
+            alcohol_3_or_more_units=patient.alcohol_3_or_more_units,
+            glucocorticoids=patient.glucocorticoids,
+            parental_hip_fracture=patient.parental_hip_fracture,
+            rheumatoid_arthritis=patient.rheumatoid_arthritis,
+            secondary_causes=patient.secondary_causes,
         ),
-        scans=tuple(
-            h.Scan(
-                id=scan.pk,
-                date=scan.date,
-                manufacturer=scan.manufacturer,
-                model=scan.model,
-                facility=scan.facility,
-                vertebral_fracture_found=scan.vertebral_fracture_found,
-                sites=tuple(
-                    h.SiteResult(
-                        site=site.site,
-                        side=site.side,
-                        bmd=site.bmd,
-                        t_score=site.t_score,
-                        z_score=site.z_score,
-                        vertebrae_count=site.vertebrae_count,
-                        facility_lsc_g=site.facility_lsc_g,
-                        facility_lsc_pct=site.facility_lsc_pct,
-                    )
-                    for site in scan.sites.all()
-                ),
+    )
+
+
+def _scan(scan: m.Scan) -> h.Scan:
+    return h.Scan(
+        id=scan.pk,
+        date=scan.date,
+        manufacturer=scan.manufacturer,
+        model=scan.model,
+        facility=scan.facility,
+        vertebral_fracture_found=scan.vertebral_fracture_found,
+        sites=tuple(
+            h.SiteResult(
+                site=site.site,
+                side=site.side,
+                bmd=site.bmd,
+                t_score=site.t_score,
+                z_score=site.z_score,
+                vertebrae_count=site.vertebrae_count,
+                facility_lsc_g=site.facility_lsc_g,
+                facility_lsc_pct=site.facility_lsc_pct,
             )
-            for scan in scans
+            for site in scan.sites.all()
         ),
-        courses=tuple(
-            h.Course(
-                id=course.pk,
-                drug=course.drug,
-                start=course.start,
-                end=course.end,
-                stop_reason=course.stop_reason or None,
-                doses=tuple(h.Dose(id=dose.pk, date=dose.date) for dose in course.doses.all()),
-                intended_overlap=course.intended_overlap,
-            )
-            for course in courses
-        ),
-        fractures=tuple(
-            h.Fracture(id=pk, date=date, site=site, fragility=fragility)
-            for pk, date, site, fragility in m.Fracture.objects.for_patient(patient).values_list(
-                "pk", "date", "site", "fragility"
-            )
-        ),
-        falls=tuple(
-            h.Fall(id=pk, date=date, injured=injured)
-            for pk, date, injured in m.Fall.objects.for_patient(patient).values_list(
-                "pk", "date", "injured"
-            )
-        ),
-        heights=tuple(
-            h.Height(id=pk, date=date, cm=cm, measured=measured)
-            for pk, date, cm, measured in m.HeightMeasurement.objects.for_patient(
-                patient
-            ).values_list("pk", "date", "cm", "measured")
-        ),
-        events=tuple(
-            h.ClinicalEvent(id=pk, date=date, kind=kind)
-            for pk, date, kind in m.ClinicalEvent.objects.for_patient(patient).values_list(
-                "pk", "date", "kind"
-            )
-        ),
-        overrides=overrides_from(settings),
+    )
+
+
+def _course(course: m.MedicationCourse) -> h.Course:
+    return h.Course(
+        id=course.pk,
+        drug=course.drug,
+        start=course.start,
+        end=course.end,
+        stop_reason=course.stop_reason or None,
+        doses=tuple(h.Dose(id=dose.pk, date=dose.date) for dose in course.doses.all()),
+        intended_overlap=course.intended_overlap,
     )
 
 

@@ -1,0 +1,42 @@
+"""The demo denosumab patient sees the late-injection warning with its reason and
+snoozes an info item; the demo clinician sees and acknowledges the warning."""
+
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from tests.browser.conftest import sign_in
+from tracker.accounts.management.commands.seed_demo import DEMO_PASSWORD
+
+
+def test_late_injection_journey(open_page, transactional_db):
+    call_command("seed_demo", verbosity=0)
+    margaret = open_page("patient")
+    p = margaret.page
+    sign_in(margaret, "margaret@example.com", DEMO_PASSWORD)
+    late = p.locator("[data-rule='DMAB-LATE']")
+    expect(late).to_contain_text("Denosumab injection is late")
+    expect(late).to_contain_text("Source:")
+    expect(late).to_contain_text("days")
+    margaret.shot("late-warning")
+
+    info = p.locator("[data-rule='SEVERE-OSTEOPOROSIS']")
+    info.locator("button:has-text('Snooze')").click()
+    expect(p.locator(".alert-success")).to_contain_text("Snoozed until")
+    expect(p.locator("[data-rule='SEVERE-OSTEOPOROSIS']")).to_have_count(0)
+    expect(p.locator("[data-rule='DMAB-LATE']")).to_have_count(1)
+    margaret.shot("after-snooze")
+
+    doc = open_page("clinician")
+    sign_in(doc, "clinician@example.com", DEMO_PASSWORD)
+    doc.page.click("a:has-text('Margaret Denholm')")
+    card = doc.page.locator("[data-rule='DMAB-LATE']")
+    expect(card).to_be_visible()
+    card.locator("input[name=note]").fill("Injection booked for Monday")
+    doc.shot("clinician-before-ack")
+    card.locator("button:has-text('Acknowledge')").click()
+    expect(doc.page.locator(".alert-success")).to_contain_text("Acknowledged")
+    expect(doc.page.locator("[data-rule='DMAB-LATE']")).to_have_count(0)
+    doc.shot("clinician-after-ack")
+
+    p.reload()
+    expect(p.locator("[data-rule='DMAB-LATE']")).to_have_count(0)

@@ -1,0 +1,144 @@
+"""In the app: open alerts on the record; done, snooze and acknowledge by stable key."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from tests.records.factories import make_course
+from tracker.accounts.models import AuditEvent
+from tracker.reminders.models import AlertState
+
+
+def dashboard(client, patient):
+    return client.get(reverse("dashboard:patient", args=[patient.pk])).content.decode()
+
+
+def key_of(rule_id, patient):
+    from tracker.clinical.assess import assess
+    from tracker.records.history import load_history
+
+    return next(
+        a.key
+        for a in assess(load_history(patient), dt.date(2026, 11, 21)).alerts
+        if a.rule_id == rule_id
+    )
+
+
+@pytest.fixture
+def long_delay(patient, today):
+    last = today - dt.timedelta(days=300)
+    return make_course(patient, "denosumab", last, doses=[last])
+
+
+def test_open_alerts_show_reason_and_source(client, patient, late_denosumab, today):
+    client.force_login(patient.user)
+    page = dashboard(client, patient)
+    assert 'data-rule="DMAB-LATE"' in page
+    assert "Lyu" in page  # the source it rests on
+    assert "decisions belong to you and your clinician" in page
+
+
+def test_patient_marks_a_warning_done(client, patient, late_denosumab, today):
+    client.force_login(patient.user)
+    key = key_of("DMAB-LATE", patient)
+    response = client.post(reverse("reminders:done", args=[patient.pk]), {"key": key})
+    assert response.status_code == 302
+    assert AlertState.objects.get(key=key).status == "done"
+    assert 'data-rule="DMAB-LATE"' not in dashboard(client, patient)
+    assert AuditEvent.objects.filter(action="done", summary=key).exists()
+
+
+@pytest.mark.parametrize(
+    ("until", "ok"),
+    [("2026-11-21", False), ("2026-11-22", True), ("2027-11-21", True), ("2027-11-22", False)],
+)
+def test_snooze_until_a_date(client, patient, late_denosumab, today, until, ok):
+    client.force_login(patient.user)
+    key = key_of("DMAB-LATE", patient)
+    client.post(reverse("reminders:snooze", args=[patient.pk]), {"key": key, "until": until})
+    assert AlertState.objects.filter(key=key, status="snoozed").exists() is ok
+
+
+def test_snoozed_item_returns_after_the_date(client, patient, late_denosumab, today, time_machine):
+    client.force_login(patient.user)
+    key = key_of("DMAB-LATE", patient)
+    client.post(reverse("reminders:snooze", args=[patient.pk]), {"key": key, "until": "2026-11-25"})
+    assert 'data-rule="DMAB-LATE"' not in dashboard(client, patient)
+    time_machine.move_to(dt.datetime(2026, 11, 25, 9, tzinfo=dt.UTC), tick=False)
+    client.force_login(patient.user)
+    assert 'data-rule="DMAB-LATE"' in dashboard(client, patient)
+
+
+def test_patient_cannot_dismiss_an_alert_level_item(client, patient, long_delay):
+    client.force_login(patient.user)
+    key = key_of("DMAB-LONG-DELAY", patient)
+    assert (
+        client.post(reverse("reminders:done", args=[patient.pk]), {"key": key}).status_code == 403
+    )
+    assert not AlertState.objects.exists()
+    assert "stays until your clinician acknowledges it" in dashboard(client, patient)
+
+
+def test_clinician_acknowledges_with_a_note(client, patient, clinician, long_delay):
+    client.force_login(clinician)
+    key = key_of("DMAB-LONG-DELAY", patient)
+    assert 'data-rule="DMAB-LONG-DELAY"' in dashboard(client, patient)
+    client.post(
+        reverse("reminders:acknowledge", args=[patient.pk]),
+        {"key": key, "note": "Called; booked for Monday"},
+    )
+    state = AlertState.objects.get(key=key)
+    assert (state.status, state.note, state.by) == (
+        "acknowledged",
+        "Called; booked for Monday",
+        clinician,
+    )
+    assert AuditEvent.objects.filter(action="acknowledge").exists()
+    client.force_login(patient.user)
+    assert 'data-rule="DMAB-LONG-DELAY"' not in dashboard(client, patient)
+
+
+def test_clinicians_see_no_info_items(client, patient, clinician, today):
+    last = today - dt.timedelta(days=175)  # DMAB-DUE: info
+    make_course(patient, "denosumab", last, doses=[last])
+    client.force_login(patient.user)
+    assert 'data-rule="DMAB-DUE"' in dashboard(client, patient)
+    client.force_login(clinician)
+    assert 'data-rule="DMAB-DUE"' not in dashboard(client, patient)
+
+
+@pytest.mark.parametrize(
+    ("role", "name", "status"),
+    [
+        ("clinician", "reminders:done", 403),
+        ("clinician", "reminders:snooze", 403),
+        ("owner", "reminders:acknowledge", 403),
+        ("other_patient", "reminders:done", 404),
+        ("other_clinician", "reminders:acknowledge", 404),
+        ("admin", "reminders:acknowledge", 404),
+        ("anonymous", "reminders:done", 302),
+    ],
+)
+def test_alert_actions_ladder(as_role, patient, late_denosumab, today, role, name, status):
+    key = key_of("DMAB-LATE", patient)
+    response = as_role(role).post(
+        reverse(name, args=[patient.pk]), {"key": key, "until": "2026-12-01", "note": "x"}
+    )
+    assert response.status_code == status
+    assert not AlertState.objects.exists()
+
+
+def test_unknown_key_is_404(client, patient, late_denosumab, today):
+    client.force_login(patient.user)
+    assert (
+        client.post(
+            reverse("reminders:done", args=[patient.pk]), {"key": "DMAB-LATE:course-999"}
+        ).status_code
+        == 404
+    )
+
+
+@pytest.mark.parametrize("name", ["reminders:done", "reminders:snooze", "reminders:acknowledge"])
+def test_actions_are_post_only(as_role, patient, name):
+    assert as_role("owner").get(reverse(name, args=[patient.pk])).status_code == 405

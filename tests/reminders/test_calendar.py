@@ -1,0 +1,102 @@
+"""The private calendar feed: parses, holds the expected events, and revokes."""
+
+import datetime as dt
+
+import icalendar
+from django.urls import reverse
+
+from tests.ladder import check_ladder
+from tracker.reminders.models import ReminderPreference
+
+
+def feed(client, token):
+    return client.get(reverse("reminders:calendar-feed", args=[token]))
+
+
+def test_patient_feed_holds_scan_injection_and_alarms(client, patient, late_denosumab, today):
+    client.force_login(patient.user)
+    client.post(reverse("reminders:calendar-new"))
+    token = ReminderPreference.objects.get(user=patient.user).calendar_token
+    assert len(token) >= 40
+    client.logout()
+    response = feed(client, token)  # no session: the token is the credential
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
+    calendar = icalendar.Calendar.from_ical(response.content)
+    events = {str(e["summary"]): e for e in calendar.walk("VEVENT")}
+    assert "Denosumab due" in events
+    assert events["Denosumab due"].decoded("dtstart") == today - dt.timedelta(
+        days=220
+    ) + dt.timedelta(days=182)
+    assert any(summary.startswith("DXA scan") for summary in events)
+    for event in events.values():
+        alarms = event.walk("VALARM")
+        assert alarms and alarms[0].decoded("trigger") == -dt.timedelta(days=7)
+
+
+def test_new_address_revokes_the_old_one(client, patient, today):
+    client.force_login(patient.user)
+    client.post(reverse("reminders:calendar-new"))
+    old = ReminderPreference.objects.get(user=patient.user).calendar_token
+    client.post(reverse("reminders:calendar-new"))
+    new = ReminderPreference.objects.get(user=patient.user).calendar_token
+    assert old != new
+    assert feed(client, old).status_code == 404
+    assert feed(client, new).status_code == 200
+    client.post(reverse("reminders:calendar-revoke"))
+    assert feed(client, new).status_code == 404
+
+
+def test_wrong_token_is_404(client, db):
+    assert feed(client, "not-a-token").status_code == 404
+
+
+def test_clinician_feed_names_patients_by_initials(
+    client, patient, clinician, late_denosumab, today
+):
+    client.force_login(clinician)
+    client.post(reverse("reminders:calendar-new"))
+    token = ReminderPreference.objects.get(user=clinician).calendar_token
+    body = feed(client, token).content.decode()
+    assert "Denosumab due (P. P.)" in body
+    assert "Pat Patient" not in body
+
+
+def test_deactivated_user_feed_is_404(client, patient, today):
+    client.force_login(patient.user)
+    client.post(reverse("reminders:calendar-new"))
+    token = ReminderPreference.objects.get(user=patient.user).calendar_token
+    patient.user.is_active = False
+    patient.user.save()
+    assert feed(client, token).status_code == 404
+
+
+def test_settings_ladder(as_role):
+    check_ladder(
+        as_role,
+        reverse("reminders:settings"),
+        {
+            "anonymous": 302,
+            "owner": 200,
+            "other_patient": 200,
+            "clinician": 200,
+            "other_clinician": 200,
+            "admin": 403,
+        },
+    )
+
+
+def test_settings_save_preferences(client, patient):
+    client.force_login(patient.user)
+    client.post(reverse("reminders:settings"), {"email_alert": "on"})
+    preference = ReminderPreference.objects.get(user=patient.user)
+    assert (preference.email_info, preference.email_warn, preference.email_alert) == (
+        False,
+        False,
+        True,
+    )
+
+
+def test_calendar_buttons_are_post_only(as_role):
+    client = as_role("owner")
+    assert client.get(reverse("reminders:calendar-new")).status_code == 405
+    assert client.get(reverse("reminders:calendar-revoke")).status_code == 405

@@ -1,0 +1,197 @@
+"""sendreminders: each due item is emailed once, escalations again, several workers
+at once never send twice, and an SMTP failure loses nothing."""
+
+import datetime as dt
+import os
+import signal
+import threading
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from tests.conftest import make_patient
+from tests.records.factories import make_course
+from tracker.reminders import delivery
+from tracker.reminders.delivery import deliver_pending, queue_due
+from tracker.reminders.models import AlertState, Delivery, ReminderPreference
+
+TODAY = dt.date(2026, 11, 21)
+NOW = dt.datetime(2026, 11, 21, 10, tzinfo=dt.UTC)
+
+
+def run(today=TODAY, now=NOW):
+    queue_due(today)
+    return deliver_pending(now)
+
+
+def dmab_patient(email: str, name: str, days_since_last: int):
+    patient = make_patient(email, name)
+    last = TODAY - dt.timedelta(days=days_since_last)
+    make_course(
+        patient,
+        "denosumab",
+        last - dt.timedelta(days=182),
+        doses=[last - dt.timedelta(days=182), last],
+    )
+    return patient
+
+
+def test_due_items_are_sent_once(patient, late_denosumab, mailoutbox):
+    assert run() == 1
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.to == ["pat@example.com"]
+    assert message.subject.startswith("BoneTrack: ")
+    late = Delivery.objects.get(rule_id="DMAB-LATE")
+    assert late.title in message.body and late.explanation in message.body
+    assert "/patients/" in message.body
+    assert "decisions belong to you and your clinician" in message.body
+    html = message.alternatives[0][0]
+    assert "<h2>" in html
+    assert run() == 0
+    assert len(mailoutbox) == 1
+
+
+def test_escalation_is_sent_again(patient, late_denosumab, mailoutbox):
+    run()
+    keys = set(Delivery.objects.values_list("rule_id", flat=True))
+    assert "DMAB-LATE" in keys
+    later = TODAY + dt.timedelta(days=80)  # day 300 after the last dose: DMAB-LONG-DELAY
+    run(later, NOW + dt.timedelta(days=80))
+    assert len(mailoutbox) == 2
+    assert "DMAB-LONG-DELAY" in set(Delivery.objects.values_list("rule_id", flat=True))
+    assert run(later, NOW + dt.timedelta(days=80)) == 0
+
+
+def test_clinician_gets_a_digest_of_alert_level_items_only(patient, clinician, mailoutbox):
+    last = TODAY - dt.timedelta(days=300)  # DMAB-LONG-DELAY: alert level
+    make_course(patient, "denosumab", last, doses=[last])
+    run()
+    to_clinician = [m for m in mailoutbox if m.to == ["doc@example.com"]]
+    assert len(to_clinician) == 1
+    assert "Pat Patient" in to_clinician[0].body
+    assert set(Delivery.objects.filter(recipient=clinician).values_list("severity", flat=True)) == {
+        "alert"
+    }
+
+
+def test_preferences_choose_severities(patient, late_denosumab, mailoutbox):
+    ReminderPreference.objects.create(user=patient.user, email_warn=False)
+    run()
+    assert not Delivery.objects.filter(severity="warn").exists()
+
+
+def test_done_and_snoozed_items_are_not_emailed(patient, late_denosumab, mailoutbox):
+    from tracker.clinical.assess import assess
+    from tracker.records.history import load_history
+
+    alerts = assess(load_history(patient), TODAY).alerts
+    for alert in alerts:
+        AlertState.objects.create(
+            patient=patient,
+            key=alert.key,
+            rule_id=alert.rule_id,
+            severity=alert.severity,
+            status="snoozed",
+            snoozed_until=TODAY + dt.timedelta(days=3),
+        )
+    assert run() == 0
+    assert run(TODAY + dt.timedelta(days=3), NOW + dt.timedelta(days=3)) == 1
+
+
+def test_two_workers_at_once_send_each_item_once(db, mailoutbox, monkeypatch):
+    for i in range(4):
+        dmab_patient(f"p{i}@example.com", f"Patient {i}", 220)
+    queue_due(TODAY)
+    real = delivery.build_email
+    calls = {"n": 0}
+
+    def build_while_another_worker_runs(items, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 1:  # a second copy starts between our claim and our send
+            deliver_pending(NOW)
+        return real(items, **kwargs)
+
+    monkeypatch.setattr(delivery, "build_email", build_while_another_worker_runs)
+    deliver_pending(NOW)
+    assert sorted(m.to[0] for m in mailoutbox) == [f"p{i}@example.com" for i in range(4)]
+    assert not Delivery.objects.pending().exists()
+
+
+def test_smtp_failure_leaves_unsent_items_for_the_next_run(db, mailoutbox, monkeypatch):
+    for i in range(3):
+        dmab_patient(f"p{i}@example.com", f"Patient {i}", 220)
+    queue_due(TODAY)
+    real_send = delivery.EmailMultiAlternatives.send
+
+    def flaky(message, *args, **kwargs):
+        if message.to == ["p1@example.com"]:
+            raise ConnectionRefusedError("SMTP down")
+        return real_send(message, *args, **kwargs)
+
+    monkeypatch.setattr(delivery.EmailMultiAlternatives, "send", flaky)
+    assert deliver_pending(NOW) == 2
+    stuck = set(
+        Delivery.objects.pending().values_list("recipient__email", "claimed_by", "attempts")
+    )
+    assert stuck == {("p1@example.com", "", 1)}
+    monkeypatch.undo()
+    assert deliver_pending(NOW + dt.timedelta(minutes=5)) == 1
+    assert sorted(m.to[0] for m in mailoutbox) == [
+        "p0@example.com",
+        "p1@example.com",
+        "p2@example.com",
+    ]
+
+
+def test_a_dead_workers_claim_expires(patient, late_denosumab, mailoutbox):
+    queue_due(TODAY)
+    Delivery.objects.update(claimed_by="dead-worker", claimed_at=NOW)
+    assert deliver_pending(NOW + dt.timedelta(minutes=5)) == 0  # still held
+    assert deliver_pending(NOW + delivery.CLAIM_TIMEOUT + dt.timedelta(seconds=1)) == 1
+
+
+def test_queries_are_bounded_per_batch_not_per_patient(db, django_assert_max_num_queries):
+    def count(n: int) -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        for i in range(n):
+            dmab_patient(f"q{n}-{i}@example.com", f"Q {i}", 220)
+        with CaptureQueriesContext(connection) as ctx:
+            queue_due(TODAY, batch_size=100)
+        Delivery.objects.all().delete()
+        from tracker.accounts.models import Patient
+
+        Patient.objects.all().delete()
+        return len(ctx.captured_queries)
+
+    assert count(3) == count(30)
+
+
+def test_command_runs_once(patient, late_denosumab, mailoutbox, capsys, time_machine):
+    time_machine.move_to(NOW, tick=False)
+    call_command("sendreminders")
+    assert "1 email(s) sent" in capsys.readouterr().out
+    assert len(mailoutbox) == 1
+
+
+def test_loop_stops_cleanly_on_sigterm(db, capsys):
+    timer = threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGTERM))
+    timer.start()
+    previous = signal.getsignal(signal.SIGTERM)
+    try:
+        call_command("sendreminders", "--loop", "--interval", "60")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert "stopped" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("severity", ["info", "warn", "alert"])
+def test_default_preference_wants_every_severity(severity):
+    assert ReminderPreference().wants(severity)
+
+
+def test_now_is_aware():
+    assert timezone.is_aware(NOW)

@@ -1,0 +1,185 @@
+"""The one-step functions of `sendreminders` (tests call these directly).
+
+queue_due(today): assess every patient batch by batch and queue one Delivery per
+(recipient, alert key) that the recipient wants by email. The unique constraint
+makes the queue idempotent: a second run queues nothing new, an escalation (a
+new key) is queued again.
+
+deliver_pending(now): claim recipients' pending rows with a conditional UPDATE
+(several workers can run at once; each row goes to exactly one), send one email
+per recipient, mark it sent. An SMTP failure releases the claim for the next
+run; a worker that dies leaves a claim that expires after CLAIM_TIMEOUT.
+"""
+
+import datetime as dt
+import logging
+import secrets
+from collections import defaultdict
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from tracker.accounts.models import CareLink, Patient, Role
+from tracker.clinical.assess import assess
+from tracker.records.history import load_histories
+from tracker.reminders.models import AlertState, Delivery, ReminderPreference
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 500
+CLAIM_TIMEOUT = dt.timedelta(minutes=15)
+# Clinicians get a digest of their patients' alert-level items only (issue 4).
+CLINICIAN_SEVERITIES = ("alert",)
+DEFAULT_PREFERENCE = ReminderPreference()
+
+
+def _wants(user, severity: str) -> bool:
+    preference = getattr(user, "reminder_preference", None) or DEFAULT_PREFERENCE
+    return preference.wants(severity)
+
+
+def patient_batches(batch_size: int = BATCH_SIZE):
+    """Active patients in primary-key order, one bounded list at a time."""
+    last = 0
+    while True:
+        batch = list(
+            Patient.objects.filter(pk__gt=last, user__is_active=True)
+            .select_related("user__reminder_preference")
+            .order_by("pk")[:batch_size]
+        )
+        if not batch:
+            return
+        last = batch[-1].pk
+        yield batch
+
+
+def queue_due(today: dt.date, *, batch_size: int = BATCH_SIZE, on_assessed=None) -> int:
+    """Queue every wanted, not yet delivered, still open alert. Returns rows attempted."""
+    attempted = 0
+    for patients in patient_batches(batch_size):
+        ids = [patient.pk for patient in patients]
+        histories = load_histories(patients)
+        hidden = defaultdict(set)
+        states = AlertState.objects.filter(patient_id__in=ids).filter(
+            Q(status__in=[AlertState.Status.DONE, AlertState.Status.ACKNOWLEDGED])
+            | Q(snoozed_until__gt=today)
+        )
+        for patient_id, key in states.values_list("patient_id", "key"):
+            hidden[patient_id].add(key)
+        clinicians = defaultdict(list)
+        links = CareLink.objects.active().filter(
+            patient_id__in=ids,
+            clinician__is_active=True,
+            clinician__role=Role.CLINICIAN,
+            clinician__approved_at__isnull=False,
+        )
+        for link in links.select_related("clinician__reminder_preference"):
+            clinicians[link.patient_id].append(link.clinician)
+        rows = []
+        for patient in patients:
+            assessment = assess(histories[patient.pk], today)
+            if on_assessed is not None:
+                on_assessed(patient, assessment)
+            for alert in assessment.alerts:
+                if alert.key in hidden[patient.pk]:
+                    continue
+                recipients = [patient.user] if _wants(patient.user, alert.severity) else []
+                if alert.severity in CLINICIAN_SEVERITIES:
+                    recipients += [c for c in clinicians[patient.pk] if _wants(c, alert.severity)]
+                rows += [
+                    Delivery(
+                        recipient=recipient,
+                        patient=patient,
+                        key=alert.key,
+                        rule_id=alert.rule_id,
+                        severity=alert.severity,
+                        title=alert.title[:200],
+                        explanation=alert.explanation,
+                        clinician_line=alert.clinician_line[:300],
+                        source=alert.source[:300],
+                        due_date=alert.due_date,
+                    )
+                    for recipient in recipients
+                ]
+        Delivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+        attempted += len(rows)
+    return attempted
+
+
+def deliver_pending(now: dt.datetime, *, batch_size: int = BATCH_SIZE) -> int:
+    """Email each recipient their pending items, once. Returns the number of emails sent."""
+    worker = secrets.token_hex(8)
+    claimable = Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT)
+    recipient_ids = list(
+        Delivery.objects.pending()
+        .filter(claimable)
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )
+    sent = 0
+    with get_connection(fail_silently=False) as connection:
+        for start in range(0, len(recipient_ids), batch_size):
+            chunk = recipient_ids[start : start + batch_size]
+            # The conditional UPDATE is the claim: rows another worker holds are not touched.
+            Delivery.objects.pending().filter(claimable, recipient_id__in=chunk).update(
+                claimed_by=worker, claimed_at=now
+            )
+            mine = (
+                Delivery.objects.pending()
+                .filter(claimed_by=worker)
+                .select_related("recipient", "patient__user")
+            )
+            by_recipient = defaultdict(list)
+            for delivery in mine.order_by("recipient_id", "patient_id", "pk"):
+                by_recipient[delivery.recipient_id].append(delivery)
+            for items in by_recipient.values():
+                sent += _send(items, connection=connection, worker=worker, now=now)
+    return sent
+
+
+def _send(items: list[Delivery], *, connection, worker: str, now: dt.datetime) -> int:
+    ids = [item.pk for item in items]
+    try:
+        build_email(items, connection=connection).send()
+    except Exception:  # SMTP down or refused: leave the rows for the next run
+        log.exception("sending reminders to %s failed", items[0].recipient.email)
+        Delivery.objects.filter(pk__in=ids, claimed_by=worker).update(
+            claimed_by="", claimed_at=None, attempts=F("attempts") + 1
+        )
+        return 0
+    Delivery.objects.filter(pk__in=ids, claimed_by=worker).update(sent_at=now)
+    return 1
+
+
+def build_email(items: list[Delivery], *, connection=None) -> EmailMultiAlternatives:
+    recipient = items[0].recipient
+    if recipient.role == Role.CLINICIAN:
+        template, subject = (
+            "reminders/email/clinician_digest",
+            "BoneTrack: new alerts for your patients",
+        )
+    else:
+        template = "reminders/email/patient"
+        subject = (
+            f"BoneTrack: {items[0].title}"
+            if len(items) == 1
+            else f"BoneTrack: {len(items)} reminders"
+        )
+    for item in items:
+        item.record_url = settings.SITE_URL + reverse("dashboard:patient", args=[item.patient_id])
+    context = {
+        "recipient": recipient,
+        "items": items,
+        "settings_url": settings.SITE_URL + reverse("reminders:settings"),
+    }
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"{template}.txt", context),
+        to=[recipient.email],
+        connection=connection,
+    )
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    return message

@@ -1,0 +1,127 @@
+"""Delivering what tracker.clinical finds: what people did with each alert, who
+was emailed what, and how each person wants to be reminded.
+
+Everything is stored by the alert's stable key (clinical/alerts.py): a new dose
+or an escalation makes a new key, so an acknowledgement sticks exactly as long
+as the situation it was about.
+"""
+
+import datetime as dt
+import secrets
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from tracker.accounts.models import Patient, User
+from tracker.clinical.alerts import Alert
+
+SEVERITIES = ("info", "warn", "alert")
+
+
+class AlertStateQuerySet(models.QuerySet):
+    def hidden_keys(self, patient: Patient, today: dt.date) -> set[str]:
+        """Keys of alerts that are done, acknowledged, or snoozed past today."""
+        return set(
+            self.filter(patient=patient)
+            .filter(
+                Q(status__in=[AlertState.Status.DONE, AlertState.Status.ACKNOWLEDGED])
+                | Q(snoozed_until__gt=today)
+            )
+            .values_list("key", flat=True)
+        )
+
+
+class AlertState(models.Model):
+    class Status(models.TextChoices):
+        DONE = "done", "Marked done"
+        SNOOZED = "snoozed", "Snoozed"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged by a clinician"
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="alert_states")
+    key = models.CharField(max_length=200)
+    rule_id = models.CharField(max_length=40)
+    severity = models.CharField(max_length=5)
+    status = models.CharField(max_length=12, choices=Status.choices)
+    snoozed_until = models.DateField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    objects = AlertStateQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "key"], name="one_state_per_alert")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.get_status_display()}"
+
+
+def open_alerts(patient: Patient, alerts: tuple[Alert, ...], today: dt.date) -> list[Alert]:
+    """The alerts still asking for attention, most severe first (the engine's order)."""
+    hidden = AlertState.objects.hidden_keys(patient, today)
+    return [alert for alert in alerts if alert.key not in hidden]
+
+
+class ReminderPreference(models.Model):
+    """How one person wants to be reminded: email severities and a calendar feed."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="reminder_preference")
+    email_info = models.BooleanField(
+        "email me information (e.g. an injection is due soon)", default=True
+    )
+    email_warn = models.BooleanField("email me warnings", default=True)
+    email_alert = models.BooleanField("email me alerts that need a clinician", default=True)
+    calendar_token = models.CharField(max_length=64, unique=True, null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Reminder preferences of {self.user}"
+
+    def wants(self, severity: str) -> bool:
+        return getattr(self, f"email_{severity}")
+
+    def new_calendar_token(self) -> str:
+        # 43 URL-safe characters, 256 bits: unguessable, and a new one revokes the old.
+        self.calendar_token = secrets.token_urlsafe(32)
+        return self.calendar_token
+
+
+class DeliveryQuerySet(models.QuerySet):
+    def pending(self) -> "DeliveryQuerySet":
+        return self.filter(sent_at__isnull=True)
+
+
+class Delivery(models.Model):
+    """One alert to email to one person: created once per (recipient, key), so the
+    same alert is never sent twice; an escalation has a new key and is sent again."""
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="deliveries")
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    rule_id = models.CharField(max_length=40)
+    severity = models.CharField(max_length=5)
+    title = models.CharField(max_length=200)
+    explanation = models.TextField()
+    clinician_line = models.CharField(max_length=300, blank=True)
+    source = models.CharField(max_length=300, blank=True)
+    due_date = models.DateField()
+    created_at = models.DateTimeField(default=timezone.now)
+    # A worker claims a recipient's pending rows with a conditional UPDATE;
+    # a claim older than CLAIM_TIMEOUT is abandoned (the worker died) and re-claimed.
+    claimed_by = models.CharField(max_length=32, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    objects = DeliveryQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "key"], name="one_delivery_per_alert")
+        ]
+        indexes = [models.Index(fields=["sent_at", "recipient"])]
+
+    def __str__(self) -> str:
+        return f"{self.key} to {self.recipient}"

@@ -1,0 +1,175 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tracker.accounts import audit
+from tracker.accounts.access import is_own_record, patient_for, require_clinician
+from tracker.accounts.models import Patient, Role
+from tracker.clinical.assess import assess
+from tracker.records.history import load_histories, load_history
+from tracker.reminders import calendar
+from tracker.reminders.forms import AcknowledgeForm, KeyForm, PreferenceForm, SnoozeForm
+from tracker.reminders.models import AlertState, ReminderPreference
+
+
+def _current_alert(patient, key: str, today):
+    for alert in assess(load_history(patient), today).alerts:
+        if alert.key == key:
+            return alert
+    raise Http404("This alert is no longer open.")
+
+
+def _set_state(request, patient, alert, **fields) -> None:
+    AlertState.objects.update_or_create(
+        patient=patient,
+        key=alert.key,
+        defaults={
+            "rule_id": alert.rule_id,
+            "severity": alert.severity,
+            "by": request.user,
+            "at": timezone.now(),
+            "snoozed_until": None,
+            "note": "",
+            **fields,
+        },
+    )
+
+
+def _back(patient):
+    return redirect("dashboard:patient", patient_id=patient.pk)
+
+
+def _patient_action(request, patient_id: int, form_class):
+    """The patient's own info and warn items; alert-level ones wait for a clinician."""
+    patient = patient_for(request, patient_id, what="alerts")
+    if not is_own_record(request.user, patient):
+        raise PermissionDenied("Only the patient can do this.")
+    today = timezone.localdate()
+    form = form_class(request.POST, **({"today": today} if form_class is SnoozeForm else {}))
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return patient, None, None
+    alert = _current_alert(patient, form.cleaned_data["key"], today)
+    if alert.severity == "alert":
+        raise PermissionDenied("Alert-level items stay until your clinician acknowledges them.")
+    return patient, alert, form
+
+
+@require_POST
+def alert_done(request, patient_id: int):
+    patient, alert, form = _patient_action(request, patient_id, KeyForm)
+    if alert is not None:
+        _set_state(request, patient, alert, status=AlertState.Status.DONE)
+        audit.record(request, audit.Action.DONE, patient=patient, summary=alert.key)
+        messages.success(request, f"Marked done: {alert.title}")
+    return _back(patient)
+
+
+@require_POST
+def alert_snooze(request, patient_id: int):
+    patient, alert, form = _patient_action(request, patient_id, SnoozeForm)
+    if alert is not None:
+        until = form.cleaned_data["until"]
+        _set_state(request, patient, alert, status=AlertState.Status.SNOOZED, snoozed_until=until)
+        audit.record(
+            request, audit.Action.SNOOZE, patient=patient, summary=f"{alert.key} until {until}"
+        )
+        messages.success(request, f"Snoozed until {until:%d %b %Y}: {alert.title}")
+    return _back(patient)
+
+
+@require_POST
+def alert_acknowledge(request, patient_id: int):
+    patient = patient_for(request, patient_id, what="acknowledge alert")
+    require_clinician(request)
+    form = AcknowledgeForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    alert = _current_alert(patient, form.cleaned_data["key"], timezone.localdate())
+    note = form.cleaned_data["note"]
+    _set_state(request, patient, alert, status=AlertState.Status.ACKNOWLEDGED, note=note)
+    audit.record(
+        request, audit.Action.ACKNOWLEDGE, patient=patient, summary=f"{alert.key}: {note}"[:255]
+    )
+    messages.success(request, f"Acknowledged: {alert.title}")
+    return _back(patient)
+
+
+def _preference(user) -> ReminderPreference:
+    return ReminderPreference.objects.get_or_create(user=user)[0]
+
+
+@require_http_methods(["GET", "POST"])
+def settings_page(request):
+    if request.user.role == Role.ADMIN:
+        raise PermissionDenied
+    preference = _preference(request.user)
+    form = PreferenceForm(request.POST or None, instance=preference)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your reminder settings are saved.")
+        return redirect("reminders:settings")
+    feed_url = (
+        request.build_absolute_uri(f"/calendar/{preference.calendar_token}.ics")
+        if preference.calendar_token
+        else None
+    )
+    return render(request, "reminders/settings.html", {"form": form, "feed_url": feed_url})
+
+
+@require_POST
+def calendar_new(request):
+    if request.user.role == Role.ADMIN:
+        raise PermissionDenied
+    preference = _preference(request.user)
+    had_one = preference.calendar_token is not None
+    preference.new_calendar_token()
+    preference.save(update_fields=["calendar_token"])
+    messages.success(
+        request,
+        "A new calendar address is ready; the old one no longer works."
+        if had_one
+        else "Your private calendar address is ready.",
+    )
+    return redirect("reminders:settings")
+
+
+@require_POST
+def calendar_revoke(request):
+    ReminderPreference.objects.filter(user=request.user).update(calendar_token=None)
+    messages.success(request, "Your calendar address no longer works.")
+    return redirect("reminders:settings")
+
+
+@login_not_required
+@require_GET
+def calendar_feed(request, token: str):
+    preference = (
+        ReminderPreference.objects.select_related("user")
+        .filter(calendar_token=token, user__is_active=True)
+        .first()
+    )
+    if preference is None:
+        raise Http404
+    user, today, stamp = preference.user, timezone.localdate(), timezone.now()
+    patients = list(Patient.objects.visible_to(user).select_related("user"))
+    histories = load_histories(patients)
+    events = []
+    for patient in patients:
+        label = "" if patient.user_id == user.pk else initials(patient.user.full_name)
+        events += calendar.events_for(
+            assess(histories[patient.pk], today), patient_id=patient.pk, label=label, stamp=stamp
+        )
+    body = calendar.build_calendar(events, name="BoneTrack")
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=900"
+    return response
+
+
+def initials(name: str) -> str:
+    # A third-party calendar holds a clinician's feed: name patients by initials only.
+    return " ".join(f"{part[0]}." for part in name.split() if part) or "patient"
