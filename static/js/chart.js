@@ -1,12 +1,13 @@
-/* Draw every figure passed with json_script: <script type="application/json" id="X-data" data-chart="X">
-   holds {"data": [...], "layout": {...}} and is drawn into the element with id X. No inline scripts. */
+/* Draw every chart on the page. A chart is an element with data-figure="ID", where
+   ID is a <script type="application/json"> written by Django's json_script holding
+   {"data": [...], "layout": {...}}. No inline scripts, so CSP script-src 'self' holds. */
 (function () {
   "use strict";
   var config = { responsive: true, displaylogo: false, modeBarButtonsToRemove: ["select2d", "lasso2d"] };
 
-  function draw(source) {
-    var target = document.getElementById(source.dataset.chart);
-    if (!target || !window.Plotly) { return; }
+  function draw(target) {
+    var source = document.getElementById(target.dataset.figure);
+    if (!source || !window.Plotly) { return; }
     var figure = JSON.parse(source.textContent);
     window.Plotly.newPlot(target, figure.data, figure.layout || {}, config).then(function () {
       target.dataset.drawn = "true";
@@ -14,7 +15,7 @@
   }
 
   function drawAll() {
-    document.querySelectorAll("script[type='application/json'][data-chart]").forEach(draw);
+    document.querySelectorAll("[data-figure]").forEach(draw);
   }
 
   if (document.readyState === "loading") {
@@ -22,5 +23,4 @@
   } else {
     drawAll();
   }
-  window.BoneTrackCharts = { drawAll: drawAll };
 })();

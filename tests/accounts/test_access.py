@@ -85,7 +85,7 @@ def test_read_only_pages_refuse_post(as_role, name):
 
 def test_home_sends_each_role_to_its_start(as_role, patient):
     assert as_role("owner").get("/")["Location"] == reverse("dashboard:patient", args=[patient.pk])
-    assert as_role("clinician").get("/")["Location"] == reverse("accounts:my-patients")
+    assert as_role("clinician").get("/")["Location"] == reverse("dashboard:panel")
     assert as_role("admin").get("/")["Location"] == reverse("admin:index")
 
 

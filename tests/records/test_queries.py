@@ -12,7 +12,7 @@ TODAY = dt.date(2026, 11, 21)
 
 def test_loader_uses_a_fixed_number_of_queries(patient, django_assert_num_queries):
     big_history(patient, today=TODAY)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(6):
         history = load_history(patient)
     assert len(history.scans) == 50
     assert sum(len(scan.sites) for scan in history.scans) == 200

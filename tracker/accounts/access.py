@@ -19,7 +19,9 @@ def patient_for(request, patient_id: int, *, what: str = "record") -> Patient:
     A read by anyone but the patient is written to the audit trail.
     """
     patient = get_object_or_404(
-        Patient.objects.visible_to(request.user).select_related("user"), pk=patient_id
+        # The clinician's settings ride along: the history loader needs them on every page.
+        Patient.objects.visible_to(request.user).select_related("user", "clinical_settings"),
+        pk=patient_id,
     )
     if patient.user_id != request.user.pk:
         audit.record(request, audit.Action.VIEW, patient=patient, summary=what)

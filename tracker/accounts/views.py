@@ -12,12 +12,13 @@ from tracker.accounts import audit, sharing
 from tracker.accounts.access import clinician_required, patient_required
 from tracker.accounts.forms import AccountForm, EmailForm, PatientProfileForm
 from tracker.accounts.models import AuditEvent, CareLink, Role
+from tracker.dashboard.summary import refresh_summary
 
 
 @require_GET
 def home(request):
     if request.user.role == Role.CLINICIAN:
-        return redirect("accounts:my-patients")
+        return redirect("dashboard:panel")
     if request.user.role == Role.ADMIN:
         return redirect("admin:index")
     return redirect("dashboard:patient", patient_id=request.user.patient.pk)
@@ -35,6 +36,7 @@ def signup(request):
             user.save()
             profile.instance.user = user
             profile.save()
+            refresh_summary(profile.instance)
         login(request, user)
         messages.success(
             request, "Welcome to BoneTrack. Your record is private until you share it."
@@ -63,6 +65,7 @@ def profile(request):
     form = PatientProfileForm(request.POST or None, instance=request.user.patient)
     if request.method == "POST" and form.is_valid():
         form.save()
+        refresh_summary(form.instance)
         audit.record(
             request,
             audit.Action.UPDATE,

@@ -198,7 +198,7 @@ def _series_keys(rows: Iterable[ChangeRow]) -> list[tuple[str, str]]:
     return sorted(keys, key=lambda k: (CLASSIFYING_SITES.index(k[0]), SIDE_ORDER[k[1]]))
 
 
-def _site_results(history: PatientHistory) -> dict[tuple[int, str, str], SiteResult]:
+def site_results(history: PatientHistory) -> dict[tuple[int, str, str], SiteResult]:
     # change_rows keeps the first result of a site and side on a scan; so do we.
     found: dict[tuple[int, str, str], SiteResult] = {}
     for scan in history.scans:
@@ -280,7 +280,8 @@ def _break_annotations(starts: Sequence[tuple[date, str]]) -> list[dict[str, Any
             "yref": "paper",
             "x": day.isoformat(),
             "y": 1,
-            "xanchor": "left",
+            # Text ends at the line: a recent break sits at the right edge of the chart.
+            "xanchor": "right",
             "yanchor": "top",
             "showarrow": False,
             "bgcolor": "rgba(255, 255, 255, 0.85)",
@@ -340,7 +341,7 @@ def bmd_trend(
         layout["annotations"] = [_empty_note("No bone density scans recorded yet.")]
         return {"data": [], "layout": layout}
 
-    results = _site_results(history)
+    results = site_results(history)
     bmd_traces: list[dict[str, Any]] = []
     marker_traces: list[dict[str, Any]] = []
     t_traces: list[dict[str, Any]] = []
@@ -911,7 +912,7 @@ def bmd_summary(history: PatientHistory, assessment: Assessment) -> str:
     rows = assessment.change_rows
     if not rows:
         return "No bone density scans recorded yet."
-    results = _site_results(history)
+    results = site_results(history)
     sentences = []
     for key in _series_keys(rows):
         latest = max(

@@ -5,5 +5,12 @@ from tracker.dashboard import views
 app_name = "dashboard"
 
 urlpatterns = [
+    path("patients/", views.panel, name="panel"),
     path("patients/<int:patient_id>/", views.patient, name="patient"),
+    path("patients/<int:patient_id>/print/", views.print_view, name="print"),
+    path(
+        "patients/<int:patient_id>/clinical-settings/",
+        views.clinical_settings,
+        name="clinical-settings",
+    ),
 ]

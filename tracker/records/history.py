@@ -1,8 +1,11 @@
 """Loading a patient's record: the clinical history in a fixed number of queries,
 and the chronological list of every entry for the history page."""
 
+from collections import defaultdict
+
 from django.core.paginator import Paginator
-from django.db.models import CharField, F, Value
+from django.db.models import BooleanField, CharField, DecimalField, F, Value
+from django.db.models.functions import Cast
 
 from tracker.accounts.models import Patient
 from tracker.clinical import history as h
@@ -11,19 +14,14 @@ from tracker.records.kinds import KINDS
 
 
 def load_history(patient: Patient) -> h.PatientHistory:
-    """Everything the clinical engine reads, in 9 queries whatever the record's size."""
+    """Everything the clinical engine reads, in 6 queries whatever the record's size
+    (5 when the access gate has already joined the clinician's settings)."""
     return load_histories([patient])[patient.pk]
 
 
 def load_histories(patients: list[Patient]) -> dict[int, h.PatientHistory]:
-    """The histories of many patients in the same 9 queries: one per kind of row."""
+    """The histories of many patients in the same 6 queries."""
     ids = [patient.pk for patient in patients]
-
-    def rows(model, *fields):
-        grouped: dict[int, list] = {pk: [] for pk in ids}
-        for row in model.objects.filter(patient_id__in=ids).values_list("patient_id", *fields):
-            grouped[row[0]].append(row[1:])
-        return grouped
 
     scans: dict[int, list] = {pk: [] for pk in ids}
     for scan in m.Scan.objects.filter(patient_id__in=ids).prefetch_related("sites"):
@@ -31,29 +29,69 @@ def load_histories(patients: list[Patient]) -> dict[int, h.PatientHistory]:
     courses: dict[int, list] = {pk: [] for pk in ids}
     for course in m.MedicationCourse.objects.filter(patient_id__in=ids).prefetch_related("doses"):
         courses[course.patient_id].append(_course(course))
-    fractures = rows(m.Fracture, "pk", "date", "site", "fragility")
-    falls = rows(m.Fall, "pk", "date", "injured")
-    heights = rows(m.HeightMeasurement, "pk", "date", "cm", "measured")
-    events = rows(m.ClinicalEvent, "pk", "date", "kind")
-    settings = {s.patient_id: s for s in m.ClinicalSettings.objects.filter(patient_id__in=ids)}
+    small: dict[int, dict[str, list]] = {pk: defaultdict(list) for pk in ids}
+    for patient_id, kind, pk, day, text, number, flag in _small_rows(ids):
+        small[patient_id][kind].append(SMALL_ROWS[kind](pk, day, text, number, flag))
+    settings = _settings(patients)
     return {
         patient.pk: h.PatientHistory(
             profile=_profile(patient),
             scans=tuple(scans[patient.pk]),
             courses=tuple(courses[patient.pk]),
-            fractures=tuple(
-                h.Fracture(id=pk, date=d, site=site, fragility=f)
-                for pk, d, site, f in fractures[patient.pk]
-            ),
-            falls=tuple(h.Fall(id=pk, date=d, injured=i) for pk, d, i in falls[patient.pk]),
-            heights=tuple(
-                h.Height(id=pk, date=d, cm=cm, measured=ms) for pk, d, cm, ms in heights[patient.pk]
-            ),
-            events=tuple(h.ClinicalEvent(id=pk, date=d, kind=k) for pk, d, k in events[patient.pk]),
+            fractures=tuple(small[patient.pk]["fracture"]),
+            falls=tuple(small[patient.pk]["fall"]),
+            heights=tuple(small[patient.pk]["height"]),
+            events=tuple(small[patient.pk]["event"]),
             overrides=overrides_from(settings.get(patient.pk)),
         )
         for patient in patients
     }
+
+
+# The four small kinds of row come in ONE query (a UNION over common columns:
+# text, number, flag), so the whole history costs 5 or 6 queries, not 9.
+SMALL_ROWS = {
+    "fracture": lambda pk, day, text, number, flag: h.Fracture(pk, day, site=text, fragility=flag),
+    "fall": lambda pk, day, text, number, flag: h.Fall(pk, day, injured=flag),
+    "height": lambda pk, day, text, number, flag: h.Height(pk, day, cm=number, measured=flag),
+    "event": lambda pk, day, text, number, flag: h.ClinicalEvent(pk, day, kind=text),
+}
+
+
+def _small_rows(ids: list[int]):
+    text, flag = CharField(), BooleanField()
+    number = DecimalField(max_digits=4, decimal_places=1)
+
+    def rows(model, kind, text_value, number_value, flag_value):
+        return (
+            model.objects.filter(patient_id__in=ids)
+            .annotate(
+                row_kind=Value(kind, output_field=text),
+                row_text=Cast(text_value, text),
+                row_number=Cast(number_value, number),
+                row_flag=Cast(flag_value, flag),
+            )
+            .values_list(
+                "patient_id", "row_kind", "pk", "date", "row_text", "row_number", "row_flag"
+            )
+            .order_by()
+        )
+
+    none = Value(None)
+    return rows(m.Fracture, "fracture", F("site"), none, F("fragility")).union(
+        rows(m.Fall, "fall", Value(""), none, F("injured")),
+        rows(m.HeightMeasurement, "height", Value(""), F("cm"), F("measured")),
+        rows(m.ClinicalEvent, "event", F("kind"), none, Value(False)),
+        all=True,
+    )
+
+
+def _settings(patients: list[Patient]) -> dict[int, m.ClinicalSettings]:
+    # The access gate already joins a single patient's settings (select_related).
+    if len(patients) == 1 and Patient.clinical_settings.is_cached(patients[0]):
+        found = getattr(patients[0], "clinical_settings", None)
+        return {patients[0].pk: found} if found else {}
+    return {s.patient_id: s for s in m.ClinicalSettings.objects.filter(patient__in=patients)}
 
 
 def _profile(patient: Patient) -> h.Profile:

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tracker.accounts import audit
 from tracker.accounts.access import patient_for
+from tracker.dashboard.summary import refresh_summary
 from tracker.records import forms
 from tracker.records import models as m
 from tracker.records.history import history_page
@@ -28,6 +29,12 @@ def _entry(patient, kind, pk: int):
     )
     entry.patient = patient
     return entry
+
+
+def _changed(request, patient, action: str, entry) -> None:
+    """Every change is audited and refreshes the clinician panel's summary row."""
+    audit.record(request, action, patient=patient, obj=entry, summary=str(entry))
+    refresh_summary(patient)
 
 
 def _record_url(patient):
@@ -50,7 +57,7 @@ def entry_add(request, patient_id: int, kind: str):
         entry = form.save(commit=False)
         entry.patient, entry.entered_by = patient, request.user
         entry.save()
-        audit.record(request, audit.Action.CREATE, patient=patient, obj=entry, summary=str(entry))
+        _changed(request, patient, audit.Action.CREATE, entry)
         messages.success(request, f"Saved: {entry}.")
         if kind.slug == "medications" and entry.drug_info.doses_recorded:
             return redirect(
@@ -101,7 +108,7 @@ def entry_edit(request, patient_id: int, kind: str, pk: int):
     )
     if request.method == "POST" and form.is_valid():
         form.save()
-        audit.record(request, audit.Action.UPDATE, patient=patient, obj=entry, summary=str(entry))
+        _changed(request, patient, audit.Action.UPDATE, entry)
         messages.success(request, f"Saved: {entry}.")
         return redirect("records:detail", patient_id=patient.pk, kind=kind.slug, pk=entry.pk)
     return render(
@@ -121,6 +128,7 @@ def entry_delete(request, patient_id: int, kind: str, pk: int):
         with transaction.atomic():
             audit.record(request, audit.Action.DELETE, patient=patient, obj=entry, summary=label)
             entry.delete()
+        refresh_summary(patient)
         messages.success(request, f"Deleted: {label}.")
         if kind.slug == "doses":
             return redirect(
@@ -145,7 +153,7 @@ def dose_add(request, patient_id: int, course_id: int):
         dose = form.save(commit=False)
         dose.patient, dose.course, dose.entered_by = patient, course, request.user
         dose.save()
-        audit.record(request, audit.Action.CREATE, patient=patient, obj=dose, summary=str(dose))
+        _changed(request, patient, audit.Action.CREATE, dose)
         messages.success(request, f"Saved: {dose}.")
         return redirect("records:detail", patient_id=patient.pk, kind="medications", pk=course.pk)
     course.patient = patient
@@ -197,7 +205,7 @@ def scan_form(request, patient_id: int, pk: int | None = None):
             sites.instance = scan
             sites.save()
             action = audit.Action.CREATE if created else audit.Action.UPDATE
-            audit.record(request, action, patient=patient, obj=scan, summary=str(scan))
+            _changed(request, patient, action, scan)
         messages.success(request, f"Saved: {scan}.")
         return redirect("records:scan", patient_id=patient.pk, pk=scan.pk)
     return render(
@@ -226,6 +234,7 @@ def exercise_quick_add(request, patient_id: int):
         session = form.save(commit=False)
         session.patient, session.entered_by = patient, request.user
         session.save()
+        # Exercise is not part of the clinical history: no summary to refresh.
         audit.record(
             request, audit.Action.CREATE, patient=patient, obj=session, summary=str(session)
         )

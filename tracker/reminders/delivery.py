@@ -15,6 +15,7 @@ import datetime as dt
 import logging
 import secrets
 from collections import defaultdict
+from dataclasses import asdict, fields
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -24,11 +25,14 @@ from django.urls import reverse
 
 from tracker.accounts.models import CareLink, Patient, Role
 from tracker.clinical.assess import assess
+from tracker.clinical.summary import Summary, summarize
+from tracker.dashboard.models import PatientSummary
 from tracker.records.history import load_histories
 from tracker.reminders.models import AlertState, Delivery, ReminderPreference
 
 log = logging.getLogger(__name__)
 
+SUMMARY_FIELDS = [field.name for field in fields(Summary)]
 BATCH_SIZE = 500
 CLAIM_TIMEOUT = dt.timedelta(minutes=15)
 # Clinicians get a digest of their patients' alert-level items only (issue 4).
@@ -56,8 +60,9 @@ def patient_batches(batch_size: int = BATCH_SIZE):
         yield batch
 
 
-def queue_due(today: dt.date, *, batch_size: int = BATCH_SIZE, on_assessed=None) -> int:
-    """Queue every wanted, not yet delivered, still open alert. Returns rows attempted."""
+def queue_due(today: dt.date, *, batch_size: int = BATCH_SIZE) -> int:
+    """Queue every wanted, not yet delivered, still open alert, and refresh every
+    patient's panel summary (time alone moves alerts on). Returns rows attempted."""
     attempted = 0
     for patients in patient_batches(batch_size):
         ids = [patient.pk for patient in patients]
@@ -78,14 +83,16 @@ def queue_due(today: dt.date, *, batch_size: int = BATCH_SIZE, on_assessed=None)
         )
         for link in links.select_related("clinician__reminder_preference"):
             clinicians[link.patient_id].append(link.clinician)
-        rows = []
+        rows, summaries = [], []
         for patient in patients:
             assessment = assess(histories[patient.pk], today)
-            if on_assessed is not None:
-                on_assessed(patient, assessment)
-            for alert in assessment.alerts:
-                if alert.key in hidden[patient.pk]:
-                    continue
+            still_open = [
+                alert for alert in assessment.alerts if alert.key not in hidden[patient.pk]
+            ]
+            summaries.append(
+                PatientSummary(patient=patient, **asdict(summarize(assessment, still_open)))
+            )
+            for alert in still_open:
                 recipients = [patient.user] if _wants(patient.user, alert.severity) else []
                 if alert.severity in CLINICIAN_SEVERITIES:
                     recipients += [c for c in clinicians[patient.pk] if _wants(c, alert.severity)]
@@ -105,6 +112,12 @@ def queue_due(today: dt.date, *, batch_size: int = BATCH_SIZE, on_assessed=None)
                     for recipient in recipients
                 ]
         Delivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+        PatientSummary.objects.bulk_create(
+            summaries,
+            update_conflicts=True,
+            unique_fields=["patient"],
+            update_fields=SUMMARY_FIELDS,
+        )
         attempted += len(rows)
     return attempted
 

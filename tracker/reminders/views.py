@@ -10,6 +10,7 @@ from tracker.accounts import audit
 from tracker.accounts.access import is_own_record, patient_for, require_clinician
 from tracker.accounts.models import Patient, Role
 from tracker.clinical.assess import assess
+from tracker.dashboard.summary import refresh_summary
 from tracker.records.history import load_histories, load_history
 from tracker.reminders import calendar
 from tracker.reminders.forms import AcknowledgeForm, KeyForm, PreferenceForm, SnoozeForm
@@ -37,6 +38,7 @@ def _set_state(request, patient, alert, **fields) -> None:
             **fields,
         },
     )
+    refresh_summary(patient)
 
 
 def _back(patient):

@@ -11,6 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from tracker.accounts.models import CareLink, Patient, Role, User
+from tracker.dashboard.summary import refresh_summary
+from tracker.records.demo import seed_history
 
 DEMO_PASSWORD = "demo-password-2026"
 
@@ -108,10 +110,9 @@ class Command(BaseCommand):
         return User.objects.create_user(email, DEMO_PASSWORD, full_name=name, **fields), True
 
     def seed_record(self, patient: Patient) -> None:
-        """Grow the patient's demo health record (tracker.records.demo)."""
-        from tracker.records.demo import seed_history
-
+        """Grow the patient's demo health record and its panel summary."""
         link = patient.care_links.active().select_related("clinician").first()
         seed_history(
             patient, today=timezone.localdate(), clinician=link.clinician if link else None
         )
+        refresh_summary(patient)

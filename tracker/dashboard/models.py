@@ -1,0 +1,64 @@
+from dataclasses import asdict
+
+from django.db import models
+from django.utils import timezone
+
+from tracker.accounts.models import Patient
+from tracker.clinical.summary import Summary
+
+
+class PatientSummaryQuerySet(models.QuerySet):
+    def by_urgency(self) -> "PatientSummaryQuerySet":
+        # Alert-level items first, then anything overdue, then warnings, then what is due soonest.
+        return self.order_by(
+            "-alert_count",
+            "-overdue",
+            "-warn_count",
+            models.F("next_due_date").asc(nulls_last=True),
+            "pk",
+        )
+
+
+class PatientSummary(models.Model):
+    """One row per patient for the clinician panel, refreshed whenever the record
+    changes and by sendreminders every run (time alone moves alerts on), so the
+    panel never assesses thousands of patients per request."""
+
+    patient = models.OneToOneField(
+        Patient, on_delete=models.CASCADE, primary_key=True, related_name="summary"
+    )
+    last_scan_date = models.DateField(null=True)
+    lowest_t_score = models.DecimalField(max_digits=3, decimal_places=1, null=True)
+    category = models.CharField(max_length=24)
+    category_label = models.CharField(max_length=60)
+    current_drug = models.CharField(max_length=200, blank=True)
+    on_anabolic = models.BooleanField(default=False)
+    next_due_date = models.DateField(null=True)
+    next_due_what = models.CharField(max_length=80, blank=True)
+    alert_count = models.PositiveSmallIntegerField(default=0)
+    warn_count = models.PositiveSmallIntegerField(default=0)
+    info_count = models.PositiveSmallIntegerField(default=0)
+    overdue = models.BooleanField(default=False)
+    overdue_scan = models.BooleanField(default=False)
+    late_denosumab = models.BooleanField(default=False)
+    refreshed_at = models.DateTimeField(default=timezone.now)
+
+    objects = PatientSummaryQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["-alert_count", "-overdue", "-warn_count", "next_due_date"],
+                name="summary_urgency",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Summary of {self.patient_id}"
+
+    @classmethod
+    def store(cls, patient: Patient, summary: Summary) -> "PatientSummary":
+        row, _ = cls.objects.update_or_create(
+            patient=patient, defaults={**asdict(summary), "refreshed_at": timezone.now()}
+        )
+        return row
