@@ -38,3 +38,7 @@ format: $(VENV)/.dev-installed
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .coverage htmlcov
+
+# Performance figures for the README (a scratch database; takes a minute or two).
+bench: $(VENV)/.dev-installed
+	$(BIN)/python tests/bench.py

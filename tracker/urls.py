@@ -8,6 +8,7 @@ admin.site.site_title = "BoneTrack admin"
 
 urlpatterns = [
     path("", account_views.home, name="home"),
+    path("healthz", account_views.healthz, name="healthz"),
     path("accounts/", include("tracker.accounts.urls")),
     path("admin/", admin.site.urls),
     path("", include("tracker.dashboard.urls")),

@@ -12,6 +12,7 @@ PUBLIC = {
     "accounts:password-reset-confirm",
     "accounts:password-reset-complete",
     "admin:login",
+    "healthz",
     "reminders:calendar-feed",  # the long random token is the credential
 }
 SAMPLE = {

@@ -19,8 +19,11 @@ def patient_for(request, patient_id: int, *, what: str = "record") -> Patient:
     A read by anyone but the patient is written to the audit trail.
     """
     patient = get_object_or_404(
-        # The clinician's settings ride along: the history loader needs them on every page.
-        Patient.objects.visible_to(request.user).select_related("user", "clinical_settings"),
+        # The clinician's settings and the summary ride along: the history loader
+        # and the dashboard's cache key need them on every page.
+        Patient.objects.visible_to(request.user).select_related(
+            "user", "clinical_settings", "summary"
+        ),
         pk=patient_id,
     )
     if patient.user_id != request.user.pk:

@@ -6,6 +6,9 @@ from django.contrib.auth import logout
 
 LOGIN_AT = "bt_login_at"
 SEEN_AT = "bt_seen_at"
+# Record activity at most once a minute: saves a session write on most requests,
+# at the cost of an idle sign-out up to a minute early.
+SEEN_RESOLUTION = 60
 
 
 class SessionTimeoutMiddleware:
@@ -30,7 +33,7 @@ class SessionTimeoutMiddleware:
                 messages.info(
                     request, "You were signed out to keep your record safe. Please sign in again."
                 )
-            else:
+            elif now - seen_at >= SEEN_RESOLUTION:
                 request.session[SEEN_AT] = now
         response = self.get_response(request)
         if request.user.is_authenticated and LOGIN_AT not in request.session:

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -22,6 +22,13 @@ def home(request):
     if request.user.role == Role.ADMIN:
         return redirect("admin:index")
     return redirect("dashboard:patient", patient_id=request.user.patient.pk)
+
+
+@login_not_required
+@require_GET
+def healthz(request):
+    """For load balancers and uptime checks; also the minimal view of `make bench`."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 @login_not_required
@@ -159,19 +166,18 @@ def my_patients(request):
         else:
             messages.success(request, f"Request sent. {link.patient} will see it under Sharing.")
             return redirect("accounts:my-patients")
-    links = (
-        request.user.care_links.open()
-        .select_related("patient__user")
-        .order_by("patient__user__full_name")
+    links = request.user.care_links.select_related("patient__user").order_by(
+        "patient__user__full_name"
     )
+    page = Paginator(links.active(), 25).get_page(request.GET.get("page"))
     return render(
         request,
         "accounts/my_patients.html",
         {
             "form": form,
             "approved": request.user.is_approved_clinician,
-            "active": [link for link in links if link.status == CareLink.Status.ACTIVE],
-            "pending": [link for link in links if link.status == CareLink.Status.PENDING],
+            "page": page,
+            "pending": links.pending(),
         },
     )
 

@@ -42,6 +42,9 @@ class PatientSummary(models.Model):
     overdue_scan = models.BooleanField(default=False)
     late_denosumab = models.BooleanField(default=False)
     refreshed_at = models.DateTimeField(default=timezone.now)
+    # Bumped by every change to the record (not by sendreminders' daily refresh):
+    # with the date, it keys the dashboard's cached picture.
+    record_version = models.PositiveIntegerField(default=0)
 
     objects = PatientSummaryQuerySet.as_manager()
 
@@ -57,8 +60,10 @@ class PatientSummary(models.Model):
         return f"Summary of {self.patient_id}"
 
     @classmethod
-    def store(cls, patient: Patient, summary: Summary) -> "PatientSummary":
-        row, _ = cls.objects.update_or_create(
-            patient=patient, defaults={**asdict(summary), "refreshed_at": timezone.now()}
-        )
-        return row
+    def store(cls, patient: Patient, summary: Summary) -> None:
+        """Save the summary after a change to the record, and bump its version."""
+        values = {**asdict(summary), "refreshed_at": timezone.now()}
+        if not cls.objects.filter(patient=patient).update(
+            **values, record_version=models.F("record_version") + 1
+        ):
+            cls.objects.create(patient=patient, record_version=1, **values)

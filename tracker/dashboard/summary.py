@@ -10,7 +10,7 @@ from tracker.records.history import load_history
 from tracker.reminders.models import open_alerts
 
 
-def refresh_summary(patient: Patient) -> PatientSummary:
+def refresh_summary(patient: Patient) -> None:
     """Call after anything that changes what the engine would say about this patient."""
     today = timezone.localdate()
     assessment = assess(load_history(patient), today)

@@ -1,29 +1,41 @@
 import datetime as dt
+from dataclasses import dataclass
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import F, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_POST
 
 from tracker.accounts import audit
 from tracker.accounts.access import clinician_required, patient_for, require_clinician
 from tracker.accounts.models import Patient
 from tracker.clinical import exercise
-from tracker.clinical.assess import assess
-from tracker.dashboard import charts, tables
 from tracker.dashboard.forms import ClinicalSettingsForm
+from tracker.dashboard.models import PatientSummary
+from tracker.dashboard.picture import Picture, cache_key
 from tracker.dashboard.summary import refresh_summary
-from tracker.records import forms as record_forms
 from tracker.records import models as m
-from tracker.records.history import load_history
 from tracker.records.kinds import KINDS
 from tracker.reminders.models import open_alerts
 
-CHART_WEEKS = 12
+PICTURE_CACHE_SECONDS = 24 * 60 * 60
 SNOOZE_DEFAULT = dt.timedelta(days=7)
 PANEL_PAGE_SIZE = 25
+SUMMARY_COLUMNS = (
+    "last_scan_date",
+    "lowest_t_score",
+    "category_label",
+    "current_drug",
+    "next_due_date",
+    "next_due_what",
+    "overdue",
+    "alert_count",
+    "warn_count",
+)
 PANEL_FILTERS = {
     "alerts": ("Has alerts", Q(summary__alert_count__gt=0) | Q(summary__warn_count__gt=0)),
     "overdue": ("Overdue scan", Q(summary__overdue_scan=True)),
@@ -32,78 +44,98 @@ PANEL_FILTERS = {
 }
 
 
-def _picture(request, patient):
-    """Everything the dashboard and its print view show, from one load and one assessment."""
+def _picture(request, patient) -> dict:
+    """The dashboard's context: the cached light part, the viewer's open alerts, and
+    the heavy part as a lazy object that only a missing template fragment evaluates."""
     today = timezone.localdate()
-    history = load_history(patient)
-    assessment = assess(history, today)
-    alerts = open_alerts(patient, assessment.alerts, today)
+    if getattr(patient, "summary", None) is None:  # an older record: make its summary now
+        refresh_summary(patient)
+        patient.summary = PatientSummary.objects.get(patient=patient)
+    key = cache_key(patient, today)
+    picture = Picture(patient, today)
+    light = cache.get(key)
+    if light is None:
+        light = picture.light()
+        cache.set(key, light, PICTURE_CACHE_SECONDS)
+    alerts = open_alerts(patient, light["assessment"].alerts, today)
     if request.user.is_clinician:
         alerts = [alert for alert in alerts if alert.severity != "info"]
-    since = exercise.week_start(today) - dt.timedelta(weeks=CHART_WEEKS - 1)
-    sessions = list(
-        m.ExerciseSession.objects.for_patient(patient)
-        .filter(date__gte=since, date__lte=today)
-        .order_by("date", "pk")
-        .values_list("date", "kind", "minutes")
-    )
-    x_range = charts.shared_x_range(history, today)
     return {
+        **light,
         "patient": patient,
         "today": today,
-        "assessment": assessment,
-        "open_alerts": alerts,
-        "figures": {
-            "bmd": charts.bmd_trend(history, assessment, x_range=x_range),
-            "medication": charts.medication_timeline(history, assessment, x_range=x_range),
-            "exercise": charts.exercise_weekly(sessions, today=today, weeks=CHART_WEEKS),
-            "height": charts.height_chart(history),
-        },
-        "chart_texts": charts.summaries(history, assessment, sessions=sessions, weeks=CHART_WEEKS),
         "age": patient.age_on(today),
-        "targets": tables.target_lines(assessment),
-        "change_table": tables.change_table(history, assessment),
-        "drug_history": tables.drug_history(history),
-        "exercise_weeks": tables.exercise_weeks(sessions, today=today, weeks=CHART_WEEKS),
-        "exercise_kinds": [label for _, label in m.ExerciseKind.choices],
-        "heights": sorted(history.heights, key=lambda h: h.date, reverse=True),
-        "week": exercise.week_summary(sessions, today),
-        "vertebral_fracture": any(
-            f.site in ("clinical_vertebral", "imaging_vertebral") for f in history.fractures
-        )
-        or any(scan.vertebral_fracture_found for scan in history.scans),
+        "open_alerts": alerts,
         "safety_note": exercise.VERTEBRAL_FRACTURE_SAFETY_NOTE,
-        "sessions": sessions,
+        "fragment_key": key,
+        "heavy": SimpleLazyObject(lambda: picture.heavy),
     }
 
 
 @require_GET
 def patient(request, patient_id: int):
     patient = patient_for(request, patient_id, what="dashboard")
+    return _dashboard(request, patient)
+
+
+def _dashboard(request, patient, settings_form=None):
     context = _picture(request, patient)
-    sessions = context.pop("sessions")
-    last_kind = sessions[-1][1] if sessions else "resistance"
     context.update(
         kinds=KINDS.values(),
         snooze_default=context["today"] + SNOOZE_DEFAULT,
-        quick_add=record_forms.ExerciseForm(
-            initial={"date": context["today"], "kind": last_kind, "minutes": 30},
-            patient=patient,
-            today=context["today"],
-            user=request.user,
-        ),
+        quick_add={"kinds": m.ExerciseKind.choices, "kind": context["last_kind"] or "resistance"},
     )
     if request.user.is_clinician:
-        context["settings_form"] = ClinicalSettingsForm(instance=_settings(patient))
+        context["settings_form"] = settings_form or ClinicalSettingsForm(
+            instance=_settings(patient)
+        )
     return render(request, "dashboard/patient.html", context)
 
 
 @require_GET
 def print_view(request, patient_id: int):
     patient = patient_for(request, patient_id, what="print view")
-    context = _picture(request, patient)
-    context.pop("sessions")
-    return render(request, "dashboard/print.html", context)
+    return render(request, "dashboard/print.html", _picture(request, patient))
+
+
+def _day(day) -> str:
+    return f"{day.day} {day:%b %Y}" if day else "—"
+
+
+@dataclass(frozen=True)
+class PanelRow:
+    """One panel line, formatted once here: the panel is the page with the most rows."""
+
+    pk: int
+    name: str
+    age: int
+    last_scan: str
+    lowest_t: str
+    category: str
+    drug: str
+    next_due: str
+    next_due_what: str
+    overdue: bool
+    alerts: int
+    warnings: int
+
+    @classmethod
+    def of(cls, patient, today) -> "PanelRow":
+        s = getattr(patient, "summary", None) or PatientSummary(category_label="not assessed yet")
+        return cls(
+            pk=patient.pk,
+            name=patient.user.full_name,
+            age=patient.age_on(today),
+            last_scan=_day(s.last_scan_date),
+            lowest_t="" if s.lowest_t_score is None else f"{s.lowest_t_score} · ",
+            category=s.category_label,
+            drug=s.current_drug or "—",
+            next_due=_day(s.next_due_date),
+            next_due_what=s.next_due_what if s.next_due_date else "",
+            overdue=s.overdue,
+            alerts=s.alert_count,
+            warnings=s.warn_count,
+        )
 
 
 def _settings(patient) -> m.ClinicalSettings:
@@ -127,18 +159,19 @@ def clinical_settings(request, patient_id: int):
         messages.success(request, "Targets and intervals saved.")
         return redirect("dashboard:patient", patient_id=patient.pk)
     messages.error(request, "Not saved: please correct the clinician settings below.")
-    context = _picture(request, patient)
-    context.pop("sessions")
-    context.update(
-        settings_form=form, kinds=KINDS.values(), snooze_default=context["today"] + SNOOZE_DEFAULT
-    )
-    return render(request, "dashboard/patient.html", context)
+    return _dashboard(request, patient, settings_form=form)
 
 
 @clinician_required
 @require_GET
 def panel(request):
-    patients = Patient.objects.visible_to(request.user).select_related("user", "summary")
+    patients = (
+        Patient.objects.visible_to(request.user)
+        .select_related("user", "summary")
+        .only(
+            "pk", "birth_date", "user__full_name", *(f"summary__{name}" for name in SUMMARY_COLUMNS)
+        )
+    )
     query = request.GET.get("q", "").strip()
     if query:
         patients = patients.filter(user__full_name__icontains=query)
@@ -155,14 +188,14 @@ def panel(request):
     )
     page = Paginator(patients, PANEL_PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
-    for row in page:
-        row.age = row.age_on(today)
+    rows = [PanelRow.of(patient, today) for patient in page]
     keep = "&".join(f"{key}={value}" for key, value in (("q", query), ("filter", chosen)) if value)
     return render(
         request,
         "dashboard/panel.html",
         {
             "page": page,
+            "rows": rows,
             "query": query,
             "chosen": chosen,
             "filters": [(key, label) for key, (label, _) in PANEL_FILTERS.items()],

@@ -32,7 +32,7 @@ from tracker.reminders.models import AlertState, Delivery, ReminderPreference
 
 log = logging.getLogger(__name__)
 
-SUMMARY_FIELDS = [field.name for field in fields(Summary)]
+SUMMARY_FIELDS = [field.name for field in fields(Summary)] + ["refreshed_at"]
 BATCH_SIZE = 500
 CLAIM_TIMEOUT = dt.timedelta(minutes=15)
 # Clinicians get a digest of their patients' alert-level items only (issue 4).

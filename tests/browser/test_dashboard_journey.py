@@ -1,0 +1,89 @@
+"""Every demo patient's dashboard draws every chart; the T-score toggle works; the
+print view renders; the clinician panel puts the late-denosumab patient first."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from tests.browser.conftest import sign_in
+from tracker.accounts.management.commands.seed_demo import DEMO_PASSWORD
+
+CHARTS = ("bmd", "medication", "exercise", "height")
+TRACES = ".scatterlayer .trace, .barlayer .trace"
+
+
+def drawn_charts(page) -> list[str]:
+    found = []
+    for name in CHARTS:
+        chart = page.locator(f"#chart-{name}")
+        if chart.count() == 0:
+            continue
+        expect(chart).to_have_attribute("data-drawn", "true")
+        figure = json.loads(page.locator(f"#chart-{name}-data").text_content())
+        visible = [trace for trace in figure["data"] if trace.get("visible", True) is True]
+        assert chart.locator(TRACES).count() == len(visible), name
+        found.append(name)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("email", "charts"),
+    [
+        ("margaret@example.com", CHARTS),
+        ("rosa@example.com", CHARTS),
+        ("olive@example.com", ("bmd", "exercise", "height")),
+        ("uma@example.com", ("bmd", "exercise")),
+    ],
+)
+def test_dashboard_charts(open_page, transactional_db, email, charts):
+    call_command("seed_demo", verbosity=0)
+    person = open_page(email.split("@")[0])
+    p = person.page
+    sign_in(person, email, DEMO_PASSWORD)
+    expect(p.locator("h1")).to_have_text("My record")
+    assert tuple(drawn_charts(p)) == charts
+    person.shot("dashboard")
+
+    bmd = p.locator("#chart-bmd")
+    bmd.locator(".updatemenu-button").nth(1).click()
+    expect(bmd.locator(".ytitle")).to_have_text("T-score")
+    if email != "uma@example.com":
+        expect(bmd.locator(".shapelayer path").first).to_be_attached()
+    person.shot("t-score")
+    bmd.locator(".updatemenu-button").nth(0).click()
+    expect(bmd.locator(".ytitle")).to_have_text("BMD (g/cm²)")
+
+    p.click("a:has-text('Print view')")
+    expect(p.locator("h1")).to_contain_text("bone health summary")
+    assert tuple(drawn_charts(p)) == charts
+    person.shot("print")
+
+
+def test_phone_dashboard(open_page, transactional_db):
+    call_command("seed_demo", verbosity=0)
+    rosa = open_page("rosa-phone", viewport={"width": 390, "height": 844})
+    sign_in(rosa, "rosa@example.com", DEMO_PASSWORD)
+    assert drawn_charts(rosa.page)
+    width = rosa.page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page scrolls sideways on a phone ({width}px)"
+    rosa.shot("phone")
+
+
+def test_clinician_panel_puts_late_denosumab_first(open_page, transactional_db):
+    call_command("seed_demo", verbosity=0)
+    doc = open_page("clinician")
+    sign_in(doc, "clinician@example.com", DEMO_PASSWORD)
+    expect(doc.page.locator("h1")).to_have_text("My patients")
+    first = doc.page.locator("table.panel-table tbody tr").first
+    expect(first).to_contain_text("Margaret Denholm")
+    expect(first).to_contain_text("overdue")
+    doc.shot("panel")
+    doc.page.select_option("#filter", "late-denosumab")
+    doc.page.click("button:has-text('Apply')")
+    expect(doc.page.locator("table.panel-table tbody tr")).to_have_count(1)
+    doc.page.click("a:has-text('Margaret Denholm')")
+    assert drawn_charts(doc.page)
+    expect(doc.page.locator("#controls-h")).to_be_visible()
+    doc.shot("patient-for-clinician")

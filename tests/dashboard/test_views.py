@@ -1,0 +1,298 @@
+"""Dashboard, print view, clinician settings and the clinician panel: the access
+ladder, what people see, and the query budget against a large history."""
+
+import datetime as dt
+import gzip
+import json
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.conftest import link, make_patient
+from tests.ladder import check_ladder
+from tests.records.factories import big_history, make_course, make_scan
+from tracker.dashboard.models import PatientSummary
+from tracker.dashboard.summary import refresh_summary
+from tracker.records.models import ClinicalSettings
+
+READERS = {
+    "anonymous": 302,
+    "owner": 200,
+    "other_patient": 404,
+    "clinician": 200,
+    "other_clinician": 404,
+    "admin": 404,
+}
+TODAY = dt.date(2026, 11, 21)
+
+
+@pytest.mark.parametrize("name", ["dashboard:patient", "dashboard:print"])
+def test_patient_pages_ladder(as_role, patient, name):
+    check_ladder(as_role, reverse(name, args=[patient.pk]), READERS)
+    assert as_role("owner").post(reverse(name, args=[patient.pk])).status_code == 405
+
+
+def test_panel_ladder(as_role):
+    check_ladder(
+        as_role,
+        reverse("dashboard:panel"),
+        {
+            "anonymous": 302,
+            "owner": 403,
+            "other_patient": 403,
+            "clinician": 200,
+            "other_clinician": 200,
+            "admin": 403,
+        },
+    )
+    assert as_role("clinician").post(reverse("dashboard:panel")).status_code == 405
+
+
+SETTINGS = {
+    "target_t_score": "-2.0",
+    "scan_interval_months": "12",
+    "scan_interval_reason": "on glucocorticoids",
+    "lsc_lumbar_spine_pct": "3.0",
+}
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("anonymous", 302),
+        ("owner", 403),
+        ("other_patient", 404),
+        ("other_clinician", 404),
+        ("admin", 404),
+        ("clinician", 302),
+    ],
+)
+def test_clinical_settings_ladder(as_role, patient, role, status):
+    response = as_role(role).post(
+        reverse("dashboard:clinical-settings", args=[patient.pk]), SETTINGS
+    )
+    assert response.status_code == status
+    assert ClinicalSettings.objects.exists() is (role == "clinician")
+
+
+def test_clinician_settings_take_part_in_the_assessment(client, patient, clinician):
+    make_scan(
+        patient,
+        TODAY - dt.timedelta(days=200),
+        sites=[("lumbar_spine", "none", "0.800", "-2.2", "-1.0")],
+    )
+    client.force_login(clinician)
+    client.post(reverse("dashboard:clinical-settings", args=[patient.pk]), SETTINGS)
+    settings = ClinicalSettings.objects.get()
+    assert (settings.updated_by, settings.target_t_score) == (clinician, Decimal("-2.0"))
+    client.force_login(patient.user)
+    page = client.get(reverse("dashboard:patient", args=[patient.pk])).content.decode()
+    assert "on glucocorticoids" in page and "set by your clinician" in page
+    assert "T-score above -2.0" in page
+    assert "settings_form" not in page and "Clinician settings for" not in page
+
+
+def test_clinician_settings_refusal_keeps_input(client, patient, clinician):
+    client.force_login(clinician)
+    bad = {**SETTINGS, "scan_interval_reason": "", "lsc_total_hip_pct": "40"}
+    response = client.post(reverse("dashboard:clinical-settings", args=[patient.pk]), bad)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Give the reason" in html and "between 0.5 % and 20 %" in html and 'value="40"' in html
+    assert not ClinicalSettings.objects.exists()
+
+
+def test_dashboard_shows_disclaimer_category_and_charts(client, patient):
+    make_scan(
+        patient,
+        TODAY - dt.timedelta(days=400),
+        sites=[("lumbar_spine", "none", "0.700", "-2.8", "-1.5")],
+    )
+    client.force_login(patient.user)
+    html = client.get(reverse("dashboard:patient", args=[patient.pk])).content.decode()
+    assert "Osteoporosis" in html
+    assert "decisions belong to you and your clinician" in html
+    for chart in ("bmd", "exercise"):
+        assert f'data-figure="chart-{chart}-data"' in html and f'id="chart-{chart}-data"' in html
+    assert "<script>" not in html and " style=" not in html
+
+
+@pytest.fixture
+def big(patient):
+    big_history(patient, today=TODAY)
+    refresh_summary(patient)
+    return patient
+
+
+def test_dashboard_query_budget_with_25_years_of_data(
+    client, big, django_assert_max_num_queries, time_machine
+):
+    time_machine.move_to(dt.datetime(2026, 11, 21, 9, tzinfo=dt.UTC), tick=False)
+    client.force_login(big.user)
+    url = reverse("dashboard:patient", args=[big.pk])
+    client.get(url)
+    with django_assert_max_num_queries(12):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+def test_clinician_dashboard_query_budget(
+    client, big, clinician, django_assert_max_num_queries, time_machine
+):
+    time_machine.move_to(dt.datetime(2026, 11, 21, 9, tzinfo=dt.UTC), tick=False)
+    client.force_login(clinician)
+    url = reverse("dashboard:patient", args=[big.pk])
+    client.get(url)
+    with django_assert_max_num_queries(12):  # the audit row of the read included
+        assert client.get(url).status_code == 200
+
+
+def test_each_chart_is_small_with_25_years_of_data(client, big):
+    client.force_login(big.user)
+    response = client.get(reverse("dashboard:patient", args=[big.pk]))
+    for name in ("bmd", "medication", "exercise", "height"):
+        figure = response.context["heavy"]["figures"][name]
+        assert len(gzip.compress(json.dumps(figure, default=str).encode())) <= 50_000, name
+
+
+def test_print_view_has_everything_and_no_forms(client, big):
+    client.force_login(big.user)
+    html = client.get(reverse("dashboard:print", args=[big.pk])).content.decode()
+    for text in (
+        "Change table",
+        "Medication",
+        "Open reminders and warnings",
+        "Print",
+        "decisions belong to you",
+    ):
+        assert text in html
+    assert "Log session" not in html and "Snooze" not in html
+
+
+def _panel_patients(clinician, count: int):
+    from tracker.accounts.models import CareLink, Patient, User
+
+    users = User.objects.bulk_create(
+        User(email=f"p{i}@example.com", full_name=f"Patient {i:05d}", role="patient")
+        for i in range(count)
+    )
+    patients = Patient.objects.bulk_create(
+        Patient(
+            user=u, birth_date=dt.date(1950, 1, 1), sex="female", menopausal_status="postmenopausal"
+        )
+        for u in users
+    )
+    CareLink.objects.bulk_create(
+        CareLink(patient=p, clinician=clinician, status="active", initiated_by="patient")
+        for p in patients
+    )
+    PatientSummary.objects.bulk_create(
+        PatientSummary(
+            patient=p,
+            category="osteoporosis",
+            category_label="Osteoporosis",
+            alert_count=1 if i % 97 == 0 else 0,
+            warn_count=i % 3,
+            overdue=i % 11 == 0,
+            late_denosumab=i % 11 == 0,
+            on_anabolic=i % 13 == 0,
+            next_due_date=dt.date(2027, 1, 1) + dt.timedelta(days=i % 300),
+        )
+        for i, p in enumerate(patients)
+    )
+    return patients
+
+
+def test_panel_query_budget_with_5000_patients(client, clinician, django_assert_max_num_queries):
+    _panel_patients(clinician, 5000)
+    client.force_login(clinician)
+    url = reverse("dashboard:panel")
+    client.get(url)
+    for query in (
+        "",
+        "?page=40",
+        "?filter=late-denosumab",
+        "?q=Patient 0012",
+        "?filter=anabolic&page=2",
+    ):
+        with django_assert_max_num_queries(10):
+            response = client.get(url + query)
+        assert response.status_code == 200, query
+    assert response.context["page"].paginator.count == len(
+        range(0, 5000, 13)
+    )  # every 13th is on an anabolic
+
+
+def test_panel_sorts_and_filters(client, patient, clinician):
+    urgent = make_patient("urgent@example.com", "Una Urgent")
+    link(urgent, clinician)
+    quiet = make_patient("quiet@example.com", "Quinn Quiet")
+    link(quiet, clinician)
+    last = timezone.localdate() - dt.timedelta(days=230)
+    make_course(urgent, "denosumab", last, doses=[last])
+    for p in (patient, urgent, quiet):
+        refresh_summary(p)
+    client.force_login(clinician)
+    rows = client.get(reverse("dashboard:panel")).context["page"].object_list
+    assert rows[0] == urgent
+    late = (
+        client.get(reverse("dashboard:panel") + "?filter=late-denosumab")
+        .context["page"]
+        .object_list
+    )
+    assert list(late) == [urgent]
+    found = client.get(reverse("dashboard:panel") + "?q=quinn").context["page"].object_list
+    assert list(found) == [quiet]
+
+
+def test_summary_follows_record_changes(client, patient):
+    client.force_login(patient.user)
+    client.post(
+        reverse("records:add", args=[patient.pk, "medications"]),
+        {"drug": "denosumab", "start": (timezone.localdate() - dt.timedelta(days=10)).isoformat()},
+    )
+    assert PatientSummary.objects.get(patient=patient).current_drug == "Denosumab"
+
+
+def test_cached_picture_follows_every_change(client, patient):
+    """The dashboard caches its heavy part per record version and day: a change
+    to the record, or a new day, must show at once."""
+    client.force_login(patient.user)
+    url = reverse("dashboard:patient", args=[patient.pk])
+    page = client.get(url).content.decode()
+    assert "No scan on record yet" in page and "No osteoporosis drug" in page
+    client.post(
+        reverse("records:add", args=[patient.pk, "medications"]),
+        {
+            "drug": "alendronate",
+            "start": (timezone.localdate() - dt.timedelta(days=30)).isoformat(),
+        },
+    )
+    assert "No osteoporosis drug" not in client.get(url).content.decode()
+    make_scan(
+        patient,
+        timezone.localdate() - dt.timedelta(days=3),
+        sites=[("lumbar_spine", "none", "0.700", "-2.8", "-1.5")],
+    )
+    assert (
+        "No scan on record yet" in client.get(url).content.decode()
+    )  # a direct write bypasses the views...
+    refresh_summary(
+        patient
+    )  # ...which is why every view that changes the record refreshes the summary
+    assert "No scan on record yet" not in client.get(url).content.decode()
+
+
+def test_cached_picture_moves_with_the_date(client, patient, time_machine):
+    time_machine.move_to(dt.datetime(2026, 11, 21, 9, tzinfo=dt.UTC), tick=False)
+    last = dt.date(2026, 11, 21) - dt.timedelta(days=210)
+    make_course(patient, "denosumab", last, doses=[last])
+    refresh_summary(patient)
+    client.force_login(patient.user)
+    url = reverse("dashboard:patient", args=[patient.pk])
+    assert 'data-rule="DMAB-LATE"' not in client.get(url).content.decode()
+    time_machine.move_to(dt.datetime(2026, 11, 22, 9, tzinfo=dt.UTC), tick=False)
+    client.force_login(patient.user)
+    assert 'data-rule="DMAB-LATE"' in client.get(url).content.decode()

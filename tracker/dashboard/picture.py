@@ -1,0 +1,80 @@
+"""What the dashboard shows about one patient on one day.
+
+Two parts, so a warm page costs little: the light part (headline, alerts, this
+week's exercise) is cached per record version and day; the heavy part (charts,
+tables) is only computed when a cached template fragment is missing.
+"""
+
+import dataclasses
+import datetime as dt
+from functools import cached_property
+
+from tracker.clinical import exercise
+from tracker.clinical.assess import assess
+from tracker.clinical.history import VERTEBRAL_FRACTURE_SITES
+from tracker.dashboard import charts, tables
+from tracker.records import models as m
+from tracker.records.history import load_history
+
+CHART_WEEKS = 12
+
+
+def cache_key(patient, today: dt.date) -> str:
+    """The record's version and the date: what the engine says changes with nothing else."""
+    return f"dashboard:{patient.pk}:{patient.summary.record_version}:{today.isoformat()}"
+
+
+class Picture:
+    def __init__(self, patient, today: dt.date):
+        self.patient, self.today = patient, today
+
+    @cached_property
+    def history(self):
+        return load_history(self.patient)
+
+    @cached_property
+    def assessment(self):
+        return assess(self.history, self.today)
+
+    @cached_property
+    def sessions(self) -> list[tuple[dt.date, str, int]]:
+        since = exercise.week_start(self.today) - dt.timedelta(weeks=CHART_WEEKS - 1)
+        return list(
+            m.ExerciseSession.objects.for_patient(self.patient)
+            .filter(date__gte=since, date__lte=self.today)
+            .order_by("date", "pk")
+            .values_list("date", "kind", "minutes")
+        )
+
+    def light(self) -> dict:
+        history, assessment = self.history, self.assessment
+        return {
+            # The change rows are the heavy part's; the headline and alerts need the rest.
+            "assessment": dataclasses.replace(assessment, change_rows=()),
+            "targets": tables.target_lines(assessment),
+            "week": exercise.week_summary(self.sessions, self.today),
+            "last_kind": self.sessions[-1][1] if self.sessions else None,
+            "vertebral_fracture": any(f.site in VERTEBRAL_FRACTURE_SITES for f in history.fractures)
+            or any(scan.vertebral_fracture_found for scan in history.scans),
+        }
+
+    @cached_property
+    def heavy(self) -> dict:
+        history, assessment, today = self.history, self.assessment, self.today
+        x_range = charts.shared_x_range(history, today)
+        return {
+            "figures": {
+                "bmd": charts.bmd_trend(history, assessment, x_range=x_range),
+                "medication": charts.medication_timeline(history, assessment, x_range=x_range),
+                "exercise": charts.exercise_weekly(self.sessions, today=today, weeks=CHART_WEEKS),
+                "height": charts.height_chart(history),
+            },
+            "chart_texts": charts.summaries(
+                history, assessment, sessions=self.sessions, weeks=CHART_WEEKS
+            ),
+            "change_table": tables.change_table(history, assessment),
+            "drug_history": tables.drug_history(history),
+            "exercise_weeks": tables.exercise_weeks(self.sessions, today=today, weeks=CHART_WEEKS),
+            "exercise_kinds": [label for _, label in m.ExerciseKind.choices],
+            "heights": sorted(history.heights, key=lambda h: h.date, reverse=True),
+        }
