@@ -54,8 +54,8 @@ def test_record_journey(open_page, transactional_db):
     pat.shot("course-with-doses")
 
     p.click(".breadcrumb a >> nth=0")
-    p.select_option("#id_kind", "balance")
-    p.fill("#id_minutes", "25")
+    p.select_option("#quick-kind", "balance")
+    p.fill("#quick-minutes", "25")
     p.click("button:has-text('Log session')")
     expect(p.locator(".alert-success")).to_contain_text("Logged")
     pat.shot("record-after-exercise")
