@@ -108,6 +108,7 @@ def as_role(client, cast):
 
     def login(role: str):
         user = cast[role]
+        client.logout()
         if user is not None:
             client.force_login(user)
         return client

@@ -107,3 +107,30 @@ def test_profile_edit_is_audited_and_validated(client, patient):
     patient.refresh_from_db()
     assert patient.current_smoking
     assert AuditEvent.objects.filter(action="update", patient=patient).exists()
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({"profile-glucocorticoids_since": "2026-01-01"}, "Tick this too"),
+        (
+            {"profile-glucocorticoids": "on", "profile-glucocorticoids_since": "2999-01-01"},
+            "cannot be in the future",
+        ),
+    ],
+)
+def test_glucocorticoid_start_date_is_checked(client, db, extra, message):
+    response = client.post(reverse("accounts:signup"), {**GOOD, **extra})
+    assert message in response.content.decode()
+    assert not User.objects.exists()
+
+
+def test_glucocorticoid_start_reaches_the_engine(client, db):
+    from tracker.records.history import load_history
+
+    client.post(
+        reverse("accounts:signup"),
+        {**GOOD, "profile-glucocorticoids": "on", "profile-glucocorticoids_since": "2026-06-01"},
+    )
+    history = load_history(Patient.objects.get())
+    assert str(history.profile.risk_factors.glucocorticoids_since) == "2026-06-01"

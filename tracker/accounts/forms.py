@@ -41,11 +41,12 @@ class PatientProfileForm(forms.ModelForm):
             "current_smoking",
             "alcohol_3_or_more_units",
             "glucocorticoids",
+            "glucocorticoids_since",
             "parental_hip_fracture",
             "rheumatoid_arthritis",
             "secondary_causes",
         ]
-        widgets = {"birth_date": DATE_INPUT}
+        widgets = {"birth_date": DATE_INPUT, "glucocorticoids_since": DATE_INPUT}
         help_texts = {
             "menopausal_status": "Men choose “Not applicable”.",
             "tallest_height_cm": "Optional: your tallest height as a young adult, in cm.",
@@ -71,6 +72,11 @@ class PatientProfileForm(forms.ModelForm):
         sex, status = cleaned.get("sex"), cleaned.get("menopausal_status")
         if sex == "male" and status and status != "not_applicable":
             self.add_error("menopausal_status", "For men, choose “Not applicable”.")
+        since = cleaned.get("glucocorticoids_since")
+        if since and not cleaned.get("glucocorticoids"):
+            self.add_error("glucocorticoids", "Tick this too, or leave the start date empty.")
+        if since and since > timezone.localdate():
+            self.add_error("glucocorticoids_since", "The start date cannot be in the future.")
         if sex == "female" and status == "not_applicable":
             self.add_error(
                 "menopausal_status", "Choose premenopausal, perimenopausal or postmenopausal."

@@ -124,6 +124,13 @@ class Patient(models.Model):
     glucocorticoids = models.BooleanField(
         "oral glucocorticoids 5 mg/day or more for 3 months or more", default=False
     )
+    glucocorticoids_since = models.DateField(
+        "taking them since",
+        null=True,
+        blank=True,
+        help_text="When you started them, if you take them: a new bone-losing drug "
+        "is a reason to talk about a scan.",
+    )
     parental_hip_fracture = models.BooleanField("a parent broke a hip", default=False)
     rheumatoid_arthritis = models.BooleanField(default=False)
     secondary_causes = models.BooleanField(

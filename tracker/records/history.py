@@ -104,6 +104,7 @@ def _profile(patient: Patient) -> h.Profile:
             current_smoking=patient.current_smoking,
             alcohol_3_or_more_units=patient.alcohol_3_or_more_units,
             glucocorticoids=patient.glucocorticoids,
+            glucocorticoids_since=patient.glucocorticoids_since,
             parental_hip_fracture=patient.parental_hip_fracture,
             rheumatoid_arthritis=patient.rheumatoid_arthritis,
             secondary_causes=patient.secondary_causes,
