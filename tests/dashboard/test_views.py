@@ -11,20 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import link, make_patient
-from tests.ladder import check_ladder
+from tests.ladder import READERS, check_ladder
 from tests.records.factories import big_history, make_course, make_scan
 from tracker.dashboard.models import PatientSummary
 from tracker.dashboard.summary import refresh_summary
 from tracker.records.models import ClinicalSettings
 
-READERS = {
-    "anonymous": 302,
-    "owner": 200,
-    "other_patient": 404,
-    "clinician": 200,
-    "other_clinician": 404,
-    "admin": 404,
-}
 TODAY = dt.date(2026, 11, 21)
 
 

@@ -3,17 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from tests.ladder import check_ladder
+from tests.ladder import READERS, check_ladder
 from tracker.records.kinds import KINDS
-
-READERS = {
-    "anonymous": 302,
-    "owner": 200,
-    "other_patient": 404,
-    "clinician": 200,
-    "other_clinician": 404,
-    "admin": 404,
-}
 
 
 def page_urls(patient, entries):
