@@ -205,3 +205,38 @@ def test_weekly_totals_length(weeks, count):
 def test_weekly_totals_refuses_negative_weeks():
     with pytest.raises(ValueError, match="weeks must be 0 or more"):
         weekly_totals([], weeks=-1, today=WEDNESDAY)
+
+
+@pytest.mark.parametrize(
+    ("fractures", "vfa", "expected"),
+    [
+        ((), False, False),
+        (("wrist_forearm",), False, False),
+        (("clinical_vertebral",), False, True),
+        (("imaging_vertebral",), False, True),
+        ((), True, True),
+    ],
+    ids=["8 none", "8 wrist only", "8 clinical spine", "8 spine on imaging", "8 VFA on a scan"],
+)
+def test_spine_safety_note(fractures, vfa, expected):
+    from decimal import Decimal
+
+    from tracker.clinical.exercise import needs_spine_safety_note
+    from tracker.clinical.history import Fracture, PatientHistory, Profile, Scan, SiteResult
+
+    history = PatientHistory(
+        Profile(date(1950, 1, 1), "female", "postmenopausal"),
+        scans=(
+            Scan(
+                1,
+                date(2025, 1, 1),
+                "hologic",
+                vertebral_fracture_found=vfa,
+                sites=(SiteResult("lumbar_spine", "none", Decimal("0.8"), None, None),),
+            ),
+        ),
+        fractures=tuple(
+            Fracture(i, date(2024, 1, 1), site, True) for i, site in enumerate(fractures)
+        ),
+    )
+    assert needs_spine_safety_note(history) is expected

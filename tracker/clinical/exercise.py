@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+from tracker.clinical.history import VERTEBRAL_FRACTURE_SITES, PatientHistory
+
 # Section 8 (Osteoporosis Canada 2023; Royal Osteoporosis Society 2019): resistance
 # training at least 2 sessions a week.
 RESISTANCE_SESSIONS_PER_WEEK = 2
@@ -144,3 +146,11 @@ def weekly_totals(
         if bucket is not None:
             bucket.append(session)
     return tuple((monday, _minutes_by_kind(by_week[monday])) for monday in mondays)
+
+
+def needs_spine_safety_note(history: PatientHistory) -> bool:
+    """Section 8: with a vertebral fracture on file (clinical, on imaging, or found by
+    VFA on a scan), exercise advice carries VERTEBRAL_FRACTURE_SAFETY_NOTE."""
+    return any(f.site in VERTEBRAL_FRACTURE_SITES for f in history.fractures) or any(
+        scan.vertebral_fracture_found for scan in history.scans
+    )

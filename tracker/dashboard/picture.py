@@ -11,7 +11,6 @@ from functools import cached_property
 
 from tracker.clinical import exercise
 from tracker.clinical.assess import assess
-from tracker.clinical.history import VERTEBRAL_FRACTURE_SITES
 from tracker.dashboard import charts, tables
 from tracker.records import models as m
 from tracker.records.history import load_history
@@ -54,8 +53,7 @@ class Picture:
             "targets": tables.target_lines(assessment),
             "week": exercise.week_summary(self.sessions, self.today),
             "last_kind": self.sessions[-1][1] if self.sessions else None,
-            "vertebral_fracture": any(f.site in VERTEBRAL_FRACTURE_SITES for f in history.fractures)
-            or any(scan.vertebral_fracture_found for scan in history.scans),
+            "vertebral_fracture": exercise.needs_spine_safety_note(history),
         }
 
     @cached_property
