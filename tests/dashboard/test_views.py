@@ -288,3 +288,12 @@ def test_cached_picture_moves_with_the_date(client, patient, time_machine):
     time_machine.move_to(dt.datetime(2026, 11, 22, 9, tzinfo=dt.UTC), tick=False)
     client.force_login(patient.user)
     assert 'data-rule="DMAB-LATE"' in client.get(url).content.decode()
+
+
+def test_print_view_query_budget(client, big, django_assert_max_num_queries, time_machine):
+    time_machine.move_to(dt.datetime(2026, 11, 21, 9, tzinfo=dt.UTC), tick=False)
+    client.force_login(big.user)
+    url = reverse("dashboard:print", args=[big.pk])
+    client.get(url)
+    with django_assert_max_num_queries(12):
+        assert client.get(url).status_code == 200

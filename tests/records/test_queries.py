@@ -39,3 +39,20 @@ def test_record_page_has_a_fixed_query_budget(client, patient, django_assert_max
     client.get(url)
     with django_assert_max_num_queries(14):
         assert client.get(url).status_code == 200
+
+
+def test_course_page_lists_its_doses_in_a_fixed_budget(
+    client, patient, django_assert_max_num_queries
+):
+    from tests.records.factories import make_course
+
+    start = TODAY.replace(year=2000)
+    course = make_course(
+        patient, "zoledronic_acid", start, doses=[start.replace(year=2000 + i) for i in range(25)]
+    )
+    client.force_login(patient.user)
+    url = reverse("records:detail", args=[patient.pk, "medications", course.pk])
+    client.get(url)
+    with django_assert_max_num_queries(8):
+        response = client.get(url)
+    assert response.content.decode().count("/doses/") >= 25

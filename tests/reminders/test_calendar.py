@@ -100,3 +100,27 @@ def test_calendar_buttons_are_post_only(as_role):
     client = as_role("owner")
     assert client.get(reverse("reminders:calendar-new")).status_code == 405
     assert client.get(reverse("reminders:calendar-revoke")).status_code == 405
+
+
+def test_clinician_feed_has_a_fixed_query_budget(
+    client, clinician, today, django_assert_max_num_queries
+):
+    from tests.conftest import link, make_patient
+    from tests.records.factories import make_course
+
+    for i in range(30):
+        other = make_patient(f"cal{i}@example.com", f"Cal {i}")
+        link(other, clinician)
+        make_course(
+            other,
+            "denosumab",
+            today - dt.timedelta(days=100),
+            doses=[today - dt.timedelta(days=100)],
+        )
+    client.force_login(clinician)
+    client.post(reverse("reminders:calendar-new"))
+    token = ReminderPreference.objects.get(user=clinician).calendar_token
+    client.logout()
+    with django_assert_max_num_queries(10):
+        body = feed(client, token).content.decode()
+    assert body.count("BEGIN:VEVENT") >= 30

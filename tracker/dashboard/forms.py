@@ -29,6 +29,13 @@ class ClinicalSettingsForm(forms.ModelForm):
             "lsc_radius_33_pct": "Facility LSC, 33 % radius (%)",
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Rendered with plain Bootstrap markup (templates/includes/field.html), not
+        # crispy: it sits on the dashboard, the page clinicians open most.
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-control"
+
     def clean_target_t_score(self):
         target = self.cleaned_data["target_t_score"]
         if target is not None and not Decimal("-4.0") <= target <= Decimal("1.0"):
