@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import F, Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_POST
@@ -66,6 +67,10 @@ def _picture(request, patient) -> dict:
         "today": today,
         "age": patient.age_on(today),
         "open_alerts": alerts,
+        "alert_urls": {
+            action: reverse(f"reminders:{action}", args=[patient.pk])
+            for action in ("done", "snooze", "acknowledge")
+        },
         "safety_note": exercise.VERTEBRAL_FRACTURE_SAFETY_NOTE,
         "fragment_key": key,
         "heavy": SimpleLazyObject(lambda: picture.heavy),
