@@ -195,3 +195,24 @@ def test_default_preference_wants_every_severity(severity):
 
 def test_now_is_aware():
     assert timezone.is_aware(NOW)
+
+
+def test_long_alert_keys_are_stored_and_sent(patient, mailoutbox):
+    """A TREATMENT-FAILURE key names every fracture behind it: no length limit."""
+    from tracker.records.models import Fracture
+
+    start = TODAY - dt.timedelta(days=3 * 365)
+    make_course(patient, "alendronate", start)
+    Fracture.objects.bulk_create(
+        Fracture(
+            patient=patient,
+            date=start + dt.timedelta(days=40 * (i + 1)),
+            site="wrist_forearm",
+            fragility=True,
+        )
+        for i in range(25)
+    )
+    run()
+    longest = max(Delivery.objects.values_list("key", flat=True), key=len)
+    assert longest.startswith("TREATMENT-FAILURE") and len(longest) > 200
+    assert len(mailoutbox) == 1

@@ -14,7 +14,7 @@ class PreferenceForm(forms.ModelForm):
 
 
 class SnoozeForm(forms.Form):
-    key = forms.CharField(max_length=200, widget=forms.HiddenInput)
+    key = forms.CharField(max_length=2000, widget=forms.HiddenInput)
     until = forms.DateField(label="Snooze until", widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, today: dt.date, **kwargs):
@@ -31,11 +31,11 @@ class SnoozeForm(forms.Form):
 
 
 class AcknowledgeForm(forms.Form):
-    key = forms.CharField(max_length=200, widget=forms.HiddenInput)
+    key = forms.CharField(max_length=2000, widget=forms.HiddenInput)
     note = forms.CharField(
         label="Note", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
 class KeyForm(forms.Form):
-    key = forms.CharField(max_length=200, widget=forms.HiddenInput)
+    key = forms.CharField(max_length=2000, widget=forms.HiddenInput)

@@ -39,7 +39,9 @@ class AlertState(models.Model):
         ACKNOWLEDGED = "acknowledged", "Acknowledged by a clinician"
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="alert_states")
-    key = models.CharField(max_length=200)
+    # Text, not a bounded CharField: a key names what the alert is about, e.g.
+    # every fracture behind a TREATMENT-FAILURE, so it has no fixed length.
+    key = models.TextField()
     rule_id = models.CharField(max_length=40)
     severity = models.CharField(max_length=5)
     status = models.CharField(max_length=12, choices=Status.choices)
@@ -99,7 +101,9 @@ class Delivery(models.Model):
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="deliveries")
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=200)
+    # Text, not a bounded CharField: a key names what the alert is about, e.g.
+    # every fracture behind a TREATMENT-FAILURE, so it has no fixed length.
+    key = models.TextField()
     rule_id = models.CharField(max_length=40)
     severity = models.CharField(max_length=5)
     title = models.CharField(max_length=200)
