@@ -156,6 +156,8 @@ def main() -> None:
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
     owner, clinician, big = seed()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # table statistics, as autovacuum keeps them in production
     print(f"seeded in {time.perf_counter() - started:.1f} s")
 
     from tracker.accounts.models import Patient

@@ -51,7 +51,7 @@ class PatientSummary(models.Model):
     class Meta:
         indexes = [
             models.Index(
-                fields=["-alert_count", "-overdue", "-warn_count", "next_due_date"],
+                fields=["-alert_count", "-overdue", "-warn_count", "next_due_date", "patient"],
                 name="summary_urgency",
             ),
         ]
