@@ -295,3 +295,14 @@ def test_print_view_query_budget(client, big, django_assert_max_num_queries, tim
     client.get(url)
     with django_assert_max_num_queries(12):
         assert client.get(url).status_code == 200
+
+
+def test_panel_rows_escape_names_and_link_to_the_patient(client, clinician):
+    sneaky = make_patient("sneaky@example.com", "<script>alert(1)</script> Sam")
+    link(sneaky, clinician)
+    refresh_summary(sneaky)
+    client.force_login(clinician)
+    html = client.get(reverse("dashboard:panel")).content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Sam" in html
+    assert f'href="{reverse("dashboard:patient", args=[sneaky.pk])}"' in html

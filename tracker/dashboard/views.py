@@ -1,5 +1,4 @@
 import datetime as dt
-from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.cache import cache
@@ -16,6 +15,7 @@ from tracker.accounts.models import CareLink, Patient
 from tracker.clinical import exercise
 from tracker.dashboard.forms import ClinicalSettingsForm
 from tracker.dashboard.models import PatientSummary
+from tracker.dashboard.panel import PanelRow, panel_url_prefix
 from tracker.dashboard.picture import Picture, cache_key
 from tracker.dashboard.summary import refresh_summary
 from tracker.records import models as m
@@ -102,45 +102,6 @@ def print_view(request, patient_id: int):
     return render(request, "dashboard/print.html", _picture(request, patient))
 
 
-def _day(day) -> str:
-    return f"{day.day} {day:%b %Y}" if day else "—"
-
-
-@dataclass(frozen=True)
-class PanelRow:
-    """One panel line, formatted once here: the panel is the page with the most rows."""
-
-    pk: int
-    name: str
-    age: int
-    last_scan: str
-    lowest_t: str
-    category: str
-    drug: str
-    next_due: str
-    next_due_what: str
-    overdue: bool
-    alerts: int
-    warnings: int
-
-    @classmethod
-    def of(cls, s: PatientSummary, today) -> "PanelRow":
-        return cls(
-            pk=s.patient_id,
-            name=s.patient.user.full_name,
-            age=s.patient.age_on(today),
-            last_scan=_day(s.last_scan_date),
-            lowest_t="" if s.lowest_t_score is None else f"{s.lowest_t_score} · ",
-            category=s.category_label,
-            drug=s.current_drug or "—",
-            next_due=_day(s.next_due_date),
-            next_due_what=s.next_due_what if s.next_due_date else "",
-            overdue=s.overdue,
-            alerts=s.alert_count,
-            warnings=s.warn_count,
-        )
-
-
 def _settings(patient) -> m.ClinicalSettings:
     existing = getattr(patient, "clinical_settings", None)
     return existing or m.ClinicalSettings(patient=patient)
@@ -192,7 +153,10 @@ def panel(request):
         request,
         "dashboard/panel.html",
         {
-            "rows": [PanelRow.of(summary, today) for summary in found[:PANEL_PAGE_SIZE]],
+            "rows": [
+                PanelRow.of(summary, today, panel_url_prefix())
+                for summary in found[:PANEL_PAGE_SIZE]
+            ],
             "number": number,
             "has_next": len(found) > PANEL_PAGE_SIZE,
             "sharing": CareLink.objects.active().filter(clinician=request.user).count(),
