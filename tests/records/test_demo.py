@@ -11,6 +11,7 @@ from django.utils import timezone
 from tracker.accounts.models import Patient
 from tracker.clinical.drugs import CATALOGUE
 from tracker.records import demo
+from tracker.records.kinds import KINDS
 from tracker.records.models import (
     ClinicalEvent,
     Dose,
@@ -26,17 +27,7 @@ from tracker.records.models import (
 
 from .factories import BIG_COURSES, BIG_DOSES, BIG_OTHERS, big_history, make_course, make_scan
 
-ENTRY_MODELS = (
-    Scan,
-    MedicationCourse,
-    Dose,
-    ExerciseSession,
-    Fracture,
-    Fall,
-    HeightMeasurement,
-    LabResult,
-    ClinicalEvent,
-)
+ENTRY_MODELS = tuple(kind.model for kind in KINDS.values())
 ALL_MODELS = (*ENTRY_MODELS, SiteResult)
 
 

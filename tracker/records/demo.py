@@ -30,8 +30,8 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from tracker.accounts.models import Patient, User
+from tracker.records.kinds import KINDS
 from tracker.records.models import (
-    ClinicalEvent,
     Dose,
     ExerciseSession,
     Fall,
@@ -73,17 +73,6 @@ AGE_DRIFT_SD_PER_YEAR: dict[str, Decimal] = {
 AGE_DRIFT_FROM = 45
 
 ONE_DP = Decimal("0.1")
-ALL_RECORD_MODELS = (
-    Scan,
-    MedicationCourse,
-    Dose,
-    ExerciseSession,
-    Fracture,
-    Fall,
-    HeightMeasurement,
-    LabResult,
-    ClinicalEvent,
-)
 
 
 def t_and_z(manufacturer: str, site: str, bmd: Decimal, age: int) -> tuple[Decimal, Decimal]:
@@ -484,7 +473,10 @@ CAST = {
 
 
 def has_history(patient: Patient) -> bool:
-    return any(model.objects.filter(patient=patient).exists() for model in ALL_RECORD_MODELS)
+    return any(
+        model.objects.filter(patient=patient).exists()
+        for model in (kind.model for kind in KINDS.values())
+    )
 
 
 def seed_history(patient: Patient, *, today: date, clinician: User | None = None) -> None:
