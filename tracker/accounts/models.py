@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from tracker.clinical.dates import age_on
+
 
 class Role(models.TextChoices):
     PATIENT = "patient", "Patient"
@@ -153,8 +155,7 @@ class Patient(models.Model):
         return self.user.full_name
 
     def age_on(self, day) -> int:
-        years = day.year - self.birth_date.year
-        return years - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
+        return age_on(self.birth_date, day)
 
 
 class CareLinkQuerySet(models.QuerySet):

@@ -9,13 +9,12 @@ from tracker.clinical.summary import Summary
 
 class PatientSummaryQuerySet(models.QuerySet):
     def by_urgency(self) -> "PatientSummaryQuerySet":
-        # Alert-level items first, then anything overdue, then warnings, then what is due soonest.
+        """Alert-level items first, then anything overdue, then warnings, then what is
+        due soonest. Exactly the order of the summary_urgency index, so a page is read
+        straight from it; patients with nothing due come wherever each database puts
+        an empty date within their group (first on SQLite, last on PostgreSQL)."""
         return self.order_by(
-            "-alert_count",
-            "-overdue",
-            "-warn_count",
-            models.F("next_due_date").asc(nulls_last=True),
-            "pk",
+            "-alert_count", "-overdue", "-warn_count", "next_due_date", "patient_id"
         )
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from tracker.dashboard.models import PatientSummary
+from tracker.clinical.dates import age_on
 
 
 def _day(day: dt.date | None) -> str:
@@ -15,6 +15,21 @@ def _day(day: dt.date | None) -> str:
 
 @dataclass(frozen=True)
 class PanelRow:
+    COLUMNS = (
+        "patient_id",
+        "patient__user__full_name",
+        "patient__birth_date",
+        "last_scan_date",
+        "lowest_t_score",
+        "category_label",
+        "current_drug",
+        "next_due_date",
+        "next_due_what",
+        "overdue",
+        "alert_count",
+        "warn_count",
+    )
+
     pk: int
     name: str
     url: str
@@ -30,21 +45,22 @@ class PanelRow:
     warnings: int
 
     @classmethod
-    def of(cls, s: PatientSummary, today: dt.date, url_prefix: str) -> "PanelRow":
+    def of(cls, row: dict, today: dt.date, url_prefix: str) -> "PanelRow":
+        """`row` holds COLUMNS of one PatientSummary (a .values() row)."""
         return cls(
-            pk=s.patient_id,
-            name=s.patient.user.full_name,
-            url=f"{url_prefix}{s.patient_id}/",
-            age=s.patient.age_on(today),
-            last_scan=_day(s.last_scan_date),
-            lowest_t="" if s.lowest_t_score is None else f"{s.lowest_t_score} · ",
-            category=s.category_label,
-            drug=s.current_drug or "—",
-            next_due=_day(s.next_due_date),
-            next_due_what=s.next_due_what if s.next_due_date else "",
-            overdue=s.overdue,
-            alerts=s.alert_count,
-            warnings=s.warn_count,
+            pk=row["patient_id"],
+            name=row["patient__user__full_name"],
+            url=f"{url_prefix}{row['patient_id']}/",
+            age=age_on(row["patient__birth_date"], today),
+            last_scan=_day(row["last_scan_date"]),
+            lowest_t="" if row["lowest_t_score"] is None else f"{row['lowest_t_score']} · ",
+            category=row["category_label"],
+            drug=row["current_drug"] or "—",
+            next_due=_day(row["next_due_date"]),
+            next_due_what=row["next_due_what"] if row["next_due_date"] else "",
+            overdue=row["overdue"],
+            alerts=row["alert_count"],
+            warnings=row["warn_count"],
         )
 
 

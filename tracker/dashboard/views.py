@@ -25,17 +25,6 @@ from tracker.reminders.models import open_alerts
 PICTURE_CACHE_SECONDS = 24 * 60 * 60
 SNOOZE_DEFAULT = dt.timedelta(days=7)
 PANEL_PAGE_SIZE = 25
-SUMMARY_COLUMNS = (
-    "last_scan_date",
-    "lowest_t_score",
-    "category_label",
-    "current_drug",
-    "next_due_date",
-    "next_due_what",
-    "overdue",
-    "alert_count",
-    "warn_count",
-)
 PANEL_FILTERS = {
     "alerts": ("Has alerts", Q(alert_count__gt=0) | Q(warn_count__gt=0)),
     "overdue": ("Overdue scan", Q(overdue_scan=True)),
@@ -132,12 +121,7 @@ def panel(request):
     # Walk the summaries in urgency order (an index) and keep those the access gate
     # lets this clinician see (a correlated EXISTS), stopping after one page.
     visible = Patient.objects.visible_to(request.user).filter(pk=OuterRef("patient"))
-    summaries = (
-        PatientSummary.objects.filter(Exists(visible))
-        .select_related("patient__user")
-        .only("patient__birth_date", "patient__user__full_name", *SUMMARY_COLUMNS)
-        .by_urgency()
-    )
+    summaries = PatientSummary.objects.filter(Exists(visible)).by_urgency()
     query = request.GET.get("q", "").strip()
     if query:
         summaries = summaries.filter(patient__user__full_name__icontains=query)
@@ -146,17 +130,15 @@ def panel(request):
         summaries = summaries.filter(PANEL_FILTERS[chosen][1])
     number = _page_number(request)
     # One row more than a page tells whether there is a next page, without counting.
-    found = list(summaries[(number - 1) * PANEL_PAGE_SIZE : number * PANEL_PAGE_SIZE + 1])
-    today = timezone.localdate()
+    page = summaries[(number - 1) * PANEL_PAGE_SIZE : number * PANEL_PAGE_SIZE + 1]
+    found = list(page.values(*PanelRow.COLUMNS))  # plain rows: no model instances to build
+    today, prefix = timezone.localdate(), panel_url_prefix()
     keep = "&".join(f"{key}={value}" for key, value in (("q", query), ("filter", chosen)) if value)
     return render(
         request,
         "dashboard/panel.html",
         {
-            "rows": [
-                PanelRow.of(summary, today, panel_url_prefix())
-                for summary in found[:PANEL_PAGE_SIZE]
-            ],
+            "rows": [PanelRow.of(summary, today, prefix) for summary in found[:PANEL_PAGE_SIZE]],
             "number": number,
             "has_next": len(found) > PANEL_PAGE_SIZE,
             "sharing": CareLink.objects.active().filter(clinician=request.user).count(),
