@@ -306,3 +306,11 @@ def test_panel_rows_escape_names_and_link_to_the_patient(client, clinician):
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Sam" in html
     assert f'href="{reverse("dashboard:patient", args=[sneaky.pk])}"' in html
+
+
+def test_saved_settings_show_in_the_cached_form(client, patient, clinician):
+    client.force_login(clinician)
+    url = reverse("dashboard:patient", args=[patient.pk])
+    assert 'value="on glucocorticoids"' not in client.get(url).content.decode()
+    client.post(reverse("dashboard:clinical-settings", args=[patient.pk]), SETTINGS)
+    assert 'value="on glucocorticoids"' in client.get(url).content.decode()
