@@ -57,7 +57,7 @@ def test_record_journey(open_page, transactional_db):
     p.select_option("#quick-kind", "balance")
     p.fill("#quick-minutes", "25")
     p.click("button:has-text('Log session')")
-    expect(p.locator(".alert-success")).to_contain_text("Logged")
+    expect(p.locator(".alert-success")).to_contain_text("Saved: Balance / functional 25 min")
     pat.shot("record-after-exercise")
 
     p.click("a:has-text('Full history')")

@@ -171,7 +171,7 @@ def test_intended_overlap_is_for_clinicians_only(client, patient, clinician):
 
 def test_quick_add_exercise_and_remember_last_kind(owner, patient):
     owner.post(
-        reverse("records:exercise-quick-add", args=[patient.pk]),
+        reverse("records:add", args=[patient.pk, "exercise"]),
         {"date": "2026-11-20", "kind": "balance", "minutes": "15"},
     )
     assert m.ExerciseSession.objects.get().kind == "balance"
@@ -181,7 +181,7 @@ def test_quick_add_exercise_and_remember_last_kind(owner, patient):
 
 def test_quick_add_refusal_keeps_input(owner, patient):
     response = owner.post(
-        reverse("records:exercise-quick-add", args=[patient.pk]),
+        reverse("records:add", args=[patient.pk, "exercise"]),
         {"date": "2026-11-20", "kind": "balance", "minutes": "0"},
     )
     assert response.status_code == 200

@@ -46,9 +46,9 @@ def _picture(request, patient) -> dict:
     if light is None:
         light = picture.light()
         cache.set(key, light, PICTURE_CACHE_SECONDS)
-    alerts = open_alerts(patient, light["assessment"].alerts, today)
-    if request.user.is_clinician:
-        alerts = [alert for alert in alerts if alert.severity != "info"]
+    alerts = open_alerts(
+        patient, light["assessment"].alerts, today, for_clinician=request.user.is_clinician
+    )
     return {
         **light,
         "patient": patient,

@@ -11,7 +11,6 @@ urlpatterns = [
     path(P + "scans/<int:pk>/", views.scan_detail, name="scan"),
     path(P + "scans/<int:pk>/edit/", views.scan_form, name="scan-edit"),
     path(P + "medications/<int:course_id>/doses/add/", views.dose_add, name="dose-add"),
-    path(P + "exercise/quick-add/", views.exercise_quick_add, name="exercise-quick-add"),
     path(P + "<slug:kind>/add/", views.entry_add, name="add"),
     path(P + "<slug:kind>/<int:pk>/", views.entry_detail, name="detail"),
     path(P + "<slug:kind>/<int:pk>/edit/", views.entry_edit, name="edit"),

@@ -226,27 +226,6 @@ def scan_detail(request, patient_id: int, pk: int):
     )
 
 
-@require_POST
-def exercise_quick_add(request, patient_id: int):
-    patient = patient_for(request, patient_id, what="add exercise")
-    form = forms.ExerciseForm(request.POST, **_form_kwargs(request, patient))
-    if form.is_valid():
-        session = form.save(commit=False)
-        session.patient, session.entered_by = patient, request.user
-        session.save()
-        # Exercise is not part of the clinical history: no summary to refresh.
-        audit.record(
-            request, audit.Action.CREATE, patient=patient, obj=session, summary=str(session)
-        )
-        messages.success(request, f"Logged: {session}.")
-        return _record_url(patient)
-    return render(
-        request,
-        "records/entry_form.html",
-        {"patient": patient, "kind": KINDS["exercise"], "form": form},
-    )
-
-
 @require_GET
 def history(request, patient_id: int):
     patient = patient_for(request, patient_id, what="history")

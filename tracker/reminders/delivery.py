@@ -68,10 +68,7 @@ def queue_due(today: dt.date, *, batch_size: int = BATCH_SIZE) -> int:
         ids = [patient.pk for patient in patients]
         histories = load_histories(patients)
         hidden = defaultdict(set)
-        states = AlertState.objects.filter(patient_id__in=ids).filter(
-            Q(status__in=[AlertState.Status.DONE, AlertState.Status.ACKNOWLEDGED])
-            | Q(snoozed_until__gt=today)
-        )
+        states = AlertState.objects.filter(patient_id__in=ids).closed(today)
         for patient_id, key in states.values_list("patient_id", "key"):
             hidden[patient_id].add(key)
         clinicians = defaultdict(list)

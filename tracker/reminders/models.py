@@ -20,15 +20,11 @@ SEVERITIES = ("info", "warn", "alert")
 
 
 class AlertStateQuerySet(models.QuerySet):
-    def hidden_keys(self, patient: Patient, today: dt.date) -> set[str]:
-        """Keys of alerts that are done, acknowledged, or snoozed past today."""
-        return set(
-            self.filter(patient=patient)
-            .filter(
-                Q(status__in=[AlertState.Status.DONE, AlertState.Status.ACKNOWLEDGED])
-                | Q(snoozed_until__gt=today)
-            )
-            .values_list("key", flat=True)
+    def closed(self, today: dt.date) -> "AlertStateQuerySet":
+        """States that hide their alert today: done, acknowledged, or snoozed past today."""
+        return self.filter(
+            Q(status__in=[AlertState.Status.DONE, AlertState.Status.ACKNOWLEDGED])
+            | Q(snoozed_until__gt=today)
         )
 
 
@@ -61,10 +57,19 @@ class AlertState(models.Model):
         return f"{self.key}: {self.get_status_display()}"
 
 
-def open_alerts(patient: Patient, alerts: tuple[Alert, ...], today: dt.date) -> list[Alert]:
-    """The alerts still asking for attention, most severe first (the engine's order)."""
-    hidden = AlertState.objects.hidden_keys(patient, today)
-    return [alert for alert in alerts if alert.key not in hidden]
+def open_alerts(
+    patient: Patient, alerts: tuple[Alert, ...], today: dt.date, *, for_clinician: bool = False
+) -> list[Alert]:
+    """The alerts still asking for attention, most severe first (the engine's order).
+    Clinicians see the warn and alert items (issue 4); info items are the patient's."""
+    hidden = set(
+        AlertState.objects.filter(patient=patient).closed(today).values_list("key", flat=True)
+    )
+    return [
+        alert
+        for alert in alerts
+        if alert.key not in hidden and not (for_clinician and alert.severity == "info")
+    ]
 
 
 class ReminderPreference(models.Model):
