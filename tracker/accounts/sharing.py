@@ -10,10 +10,6 @@ from tracker.accounts.models import CareLink, Patient, Role, User
 Status = CareLink.Status
 
 
-def _open_link_exists(patient: Patient, clinician: User) -> bool:
-    return CareLink.objects.open().filter(patient=patient, clinician=clinician).exists()
-
-
 def _create(request, *, patient: Patient, clinician: User, status: str, initiator: str):
     try:
         with transaction.atomic():

@@ -16,7 +16,9 @@ from django.utils import timezone
 from tracker.accounts.models import Patient, User
 from tracker.clinical.alerts import Alert
 
-SEVERITIES = ("info", "warn", "alert")
+# Issue 4: a patient may mark done or snooze these; alert-level items stay until a
+# linked clinician acknowledges them.
+PATIENT_MAY_CLOSE = ("info", "warn")
 
 
 class AlertStateQuerySet(models.QuerySet):

@@ -14,7 +14,7 @@ from tracker.dashboard.summary import refresh_summary
 from tracker.records.history import load_histories, load_history
 from tracker.reminders import calendar
 from tracker.reminders.forms import AcknowledgeForm, KeyForm, PreferenceForm, SnoozeForm
-from tracker.reminders.models import AlertState, ReminderPreference
+from tracker.reminders.models import PATIENT_MAY_CLOSE, AlertState, ReminderPreference
 
 
 def _current_alert(patient, key: str, today):
@@ -56,7 +56,7 @@ def _patient_action(request, patient_id: int, form_class):
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return patient, None, None
     alert = _current_alert(patient, form.cleaned_data["key"], today)
-    if alert.severity == "alert":
+    if alert.severity not in PATIENT_MAY_CLOSE:
         raise PermissionDenied("Alert-level items stay until your clinician acknowledges them.")
     return patient, alert, form
 
