@@ -56,3 +56,24 @@ def test_course_page_lists_its_doses_in_a_fixed_budget(
     with django_assert_max_num_queries(8):
         response = client.get(url)
     assert response.content.decode().count("/doses/") >= 25
+
+
+def test_scan_pages_list_their_sites_in_a_fixed_budget(
+    client, patient, django_assert_max_num_queries
+):
+    big_history(patient, today=TODAY)  # 50 earlier scans feed the edit form's plausibility checks
+    from tracker.records.models import Scan
+
+    scan = Scan.objects.filter(patient=patient).latest("date")
+    client.force_login(patient.user)
+    for name, budget in (("records:scan", 6), ("records:scan-edit", 8)):
+        url = reverse(name, args=[patient.pk, scan.pk])
+        client.get(url)
+        with django_assert_max_num_queries(budget):
+            response = client.get(url)
+        assert response.status_code == 200
+        assert (
+            response.content.decode().count("total hip")
+            + response.content.decode().count("Total hip")
+            >= 1
+        )
