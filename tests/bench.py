@@ -45,9 +45,8 @@ REMINDER_PATIENTS = 10000
 
 
 def seed():
-    from tests.records.factories import big_history
+    from tests.records.factories import big_history, settle
     from tracker.accounts.models import CareLink, Patient, User
-    from tracker.dashboard.summary import refresh_summary
     from tracker.records.models import Dose, MedicationCourse, Scan, SiteResult
 
     today = timezone.localdate()
@@ -68,7 +67,7 @@ def seed():
         patient=big, clinician=clinician, status="active", initiated_by="patient"
     )
     big_history(big, today=today)
-    refresh_summary(big)
+    settle(big)
 
     users = User.objects.bulk_create(
         User(email=f"p{i}@example.com", full_name=f"Patient {i:05d}", role="patient")
@@ -148,7 +147,7 @@ def queries(client, url: str) -> int:
 
 
 def main() -> None:
-    from tracker.dashboard.summary import refresh_summary
+    from tests.records.factories import settle
 
     # Not setup_test_environment(): it instruments every template render (for
     # response.context), a cost real requests never pay.
@@ -213,11 +212,11 @@ def main() -> None:
     # The first view after a change to the record rebuilds the cached picture.
     cold = []
     for _ in range(REPEAT):
-        refresh_summary(big)
+        settle(big)
         started = time.perf_counter()
         patient_client.get(f"/patients/{big.pk}/")
         cold.append((time.perf_counter() - started) * 1000)
-    refresh_summary(big)
+    settle(big)
     rows.append(
         (
             "dashboard, first view after a change",

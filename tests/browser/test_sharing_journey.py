@@ -7,7 +7,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
-from tracker.accounts.management.commands.seed_demo import DEMO_PASSWORD
+from tracker.records.management.commands.seed_demo import DEMO_PASSWORD
 
 
 def test_signup_share_revoke(open_page, transactional_db):

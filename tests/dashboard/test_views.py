@@ -12,10 +12,8 @@ from django.utils import timezone
 
 from tests.conftest import link, make_patient
 from tests.ladder import READERS, check_ladder
-from tests.records.factories import big_history, make_course, make_scan
-from tracker.dashboard.models import PatientSummary
-from tracker.dashboard.summary import refresh_summary
-from tracker.records.models import ClinicalSettings
+from tests.records.factories import big_history, make_course, make_scan, settle
+from tracker.records.models import ClinicalSettings, PatientSummary
 
 TODAY = dt.date(2026, 11, 21)
 
@@ -114,7 +112,7 @@ def test_dashboard_shows_disclaimer_category_and_charts(client, patient):
 @pytest.fixture
 def big(patient):
     big_history(patient, today=TODAY)
-    refresh_summary(patient)
+    settle(patient)
     return patient
 
 
@@ -224,7 +222,7 @@ def test_panel_sorts_and_filters(client, patient, clinician):
     last = timezone.localdate() - dt.timedelta(days=230)
     make_course(urgent, "denosumab", last, doses=[last])
     for p in (patient, urgent, quiet):
-        refresh_summary(p)
+        settle(p)
     client.force_login(clinician)
 
     def shown(query=""):
@@ -269,9 +267,7 @@ def test_cached_picture_follows_every_change(client, patient):
     assert (
         "No scan on record yet" in client.get(url).content.decode()
     )  # a direct write bypasses the views...
-    refresh_summary(
-        patient
-    )  # ...which is why every view that changes the record refreshes the summary
+    settle(patient)  # ...which is why every change goes through the one write path
     assert "No scan on record yet" not in client.get(url).content.decode()
 
 
@@ -279,7 +275,7 @@ def test_cached_picture_moves_with_the_date(client, patient, time_machine):
     time_machine.move_to(dt.datetime(2026, 11, 21, 9, tzinfo=dt.UTC), tick=False)
     last = dt.date(2026, 11, 21) - dt.timedelta(days=210)
     make_course(patient, "denosumab", last, doses=[last])
-    refresh_summary(patient)
+    settle(patient)
     client.force_login(patient.user)
     url = reverse("dashboard:patient", args=[patient.pk])
     assert 'data-rule="DMAB-LATE"' not in client.get(url).content.decode()
@@ -300,7 +296,7 @@ def test_print_view_query_budget(client, big, django_assert_max_num_queries, tim
 def test_panel_rows_escape_names_and_link_to_the_patient(client, clinician):
     sneaky = make_patient("sneaky@example.com", "<script>alert(1)</script> Sam")
     link(sneaky, clinician)
-    refresh_summary(sneaky)
+    settle(sneaky)
     client.force_login(clinician)
     html = client.get(reverse("dashboard:panel")).content.decode()
     assert "<script>alert(1)</script>" not in html

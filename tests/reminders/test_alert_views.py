@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from tests.records.factories import make_course
 from tracker.accounts.models import AuditEvent
-from tracker.reminders.models import AlertState
+from tracker.records.models import AlertState
 
 
 def dashboard(client, patient):

@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from tests.conftest import make_patient
 from tests.records.factories import make_course
+from tracker.records.models import AlertState
 from tracker.reminders import delivery
 from tracker.reminders.delivery import deliver_pending, queue_due
-from tracker.reminders.models import AlertState, Delivery, ReminderPreference
+from tracker.reminders.models import Delivery, ReminderPreference
 
 TODAY = dt.date(2026, 11, 21)
 NOW = dt.datetime(2026, 11, 21, 10, tzinfo=dt.UTC)

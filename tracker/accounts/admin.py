@@ -4,7 +4,10 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from tracker.accounts.models import AuditEvent, CareLink, Role, User
+from tracker.accounts.models import AuditEvent, CareLink, Patient, Role, User
+from tracker.records.changes import change_record
+
+Action = AuditEvent.Action
 
 # Admins manage accounts and care links and read the audit trail; the clinical
 # record (Patient profile and everything in tracker.records) is deliberately
@@ -79,7 +82,13 @@ class UserAdmin(DjangoUserAdmin):
 
     @admin.action(description="Deactivate selected accounts (access ends at once)")
     def deactivate(self, request, queryset):
-        count = queryset.exclude(pk=request.user.pk).update(is_active=False)
+        accounts = queryset.exclude(pk=request.user.pk).filter(is_active=True)
+        # A patient's deactivation closes their record to everyone: a change to it.
+        for patient in Patient.objects.filter(user__in=accounts).select_related("user"):
+            with change_record(request, patient) as change:
+                User.objects.filter(pk=patient.user_id).update(is_active=False)
+                change.audit(Action.UPDATE, patient.user, "account deactivated")
+        count = accounts.update(is_active=False)
         self.message_user(request, f"{count} account(s) deactivated.", messages.SUCCESS)
 
 
@@ -97,6 +106,22 @@ class CareLinkAdmin(admin.ModelAdmin):
     raw_id_fields = ["patient", "clinician", "ended_by"]
     readonly_fields = ["created_at", "responded_at"]
     date_hierarchy = "created_at"
+
+    # Sharing changes who sees a record: it goes through the one write path.
+    def save_model(self, request, obj, form, change):
+        with change_record(request, obj.patient) as record_change:
+            super().save_model(request, obj, form, change)
+            action = Action.UPDATE if change else Action.CREATE
+            record_change.audit(action, obj, f"care link {obj.get_status_display()} (admin)")
+
+    def delete_model(self, request, obj):
+        with change_record(request, obj.patient) as record_change:
+            record_change.audit(Action.DELETE, obj, "care link deleted (admin)")
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for link in queryset.select_related("patient"):
+            self.delete_model(request, link)
 
 
 @admin.register(AuditEvent)

@@ -1,11 +1,14 @@
-"""Consent-based sharing: each step changes a care link and writes the audit trail together."""
+"""Consent-based sharing: each step changes a care link through the one write path
+(tracker.records.changes), which audits it with the record it opens or closes."""
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from tracker.accounts import audit
-from tracker.accounts.models import CareLink, Patient, Role, User
+from tracker.accounts.models import AuditEvent, CareLink, Patient, Role, User
+from tracker.records.changes import change_record
+
+Action = AuditEvent.Action
 
 Status = CareLink.Status
 
@@ -32,9 +35,9 @@ def share_with_clinician(request, *, patient: Patient, clinician_email: str) -> 
     existing = CareLink.objects.open().filter(patient=patient, clinician=clinician).first()
     if existing is not None and existing.status == Status.ACTIVE:
         raise ValidationError(f"{clinician} can already see your record.")
-    with transaction.atomic():
-        if existing is not None:  # the clinician had asked: sharing answers yes
-            return accept(request, link=existing)
+    if existing is not None:  # the clinician had asked: sharing answers yes
+        return accept(request, link=existing)
+    with change_record(request, patient) as change:
         link = _create(
             request,
             patient=patient,
@@ -42,13 +45,7 @@ def share_with_clinician(request, *, patient: Patient, clinician_email: str) -> 
             status=Status.ACTIVE,
             initiator=CareLink.Initiator.PATIENT,
         )
-        audit.record(
-            request,
-            audit.Action.SHARE,
-            patient=patient,
-            obj=link,
-            summary=f"with {clinician.email}",
-        )
+        change.audit(Action.SHARE, link, f"with {clinician.email}")
     return link
 
 
@@ -68,7 +65,7 @@ def request_access(request, *, clinician: User, patient_email: str) -> CareLink:
             if existing.status == Status.ACTIVE
             else "You have already asked this patient; the request is waiting for them."
         )
-    with transaction.atomic():
+    with change_record(request, patient) as change:
         link = _create(
             request,
             patient=patient,
@@ -76,13 +73,7 @@ def request_access(request, *, clinician: User, patient_email: str) -> CareLink:
             status=Status.PENDING,
             initiator=CareLink.Initiator.CLINICIAN,
         )
-        audit.record(
-            request,
-            audit.Action.REQUEST,
-            patient=patient,
-            obj=link,
-            summary=f"by {clinician.email}",
-        )
+        change.audit(Action.REQUEST, link, f"by {clinician.email}")
     return link
 
 
@@ -92,42 +83,30 @@ def _transition(link: CareLink, *, from_status: list[str], **changes) -> bool:
 
 
 def accept(request, *, link: CareLink) -> CareLink:
-    with transaction.atomic():
+    with change_record(request, link.patient) as change:
         if not _transition(
             link, from_status=[Status.PENDING], status=Status.ACTIVE, responded_at=timezone.now()
         ):
             raise ValidationError("This request is no longer waiting for an answer.")
         link.refresh_from_db()
-        audit.record(
-            request,
-            audit.Action.ACCEPT,
-            patient=link.patient,
-            obj=link,
-            summary=f"from {link.clinician.email}",
-        )
+        change.audit(Action.ACCEPT, link, f"from {link.clinician.email}")
     return link
 
 
 def decline(request, *, link: CareLink) -> CareLink:
-    with transaction.atomic():
+    with change_record(request, link.patient) as change:
         if not _transition(
             link, from_status=[Status.PENDING], status=Status.DECLINED, responded_at=timezone.now()
         ):
             raise ValidationError("This request is no longer waiting for an answer.")
         link.refresh_from_db()
-        audit.record(
-            request,
-            audit.Action.DECLINE,
-            patient=link.patient,
-            obj=link,
-            summary=f"from {link.clinician.email}",
-        )
+        change.audit(Action.DECLINE, link, f"from {link.clinician.email}")
     return link
 
 
 def end(request, *, link: CareLink) -> CareLink:
     """Either side ends a link (or withdraws a request); it takes effect on the next request."""
-    with transaction.atomic():
+    with change_record(request, link.patient) as change:
         if not _transition(
             link,
             from_status=[Status.PENDING, Status.ACTIVE],
@@ -137,11 +116,5 @@ def end(request, *, link: CareLink) -> CareLink:
         ):
             raise ValidationError("This link has already ended.")
         link.refresh_from_db()
-        audit.record(
-            request,
-            audit.Action.REVOKE,
-            patient=link.patient,
-            obj=link,
-            summary=f"{link.clinician.email} by {request.user.email}",
-        )
+        change.audit(Action.REVOKE, link, f"{link.clinician.email} by {request.user.email}")
     return link

@@ -3,16 +3,15 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tracker.accounts import audit, sharing
+from tracker.accounts import sharing
 from tracker.accounts.access import clinician_required, patient_required
 from tracker.accounts.forms import AccountForm, EmailForm, PatientProfileForm
 from tracker.accounts.models import AuditEvent, CareLink, Role
-from tracker.dashboard.summary import refresh_summary
+from tracker.records.changes import change_record
 
 
 @require_GET
@@ -37,13 +36,13 @@ def signup(request):
     account = AccountForm(request.POST or None, prefix="account")
     profile = PatientProfileForm(request.POST or None, prefix="profile")
     if request.method == "POST" and account.is_valid() and profile.is_valid():
-        with transaction.atomic():
-            user = account.save(commit=False)
-            user.role = Role.PATIENT
+        user = account.save(commit=False)
+        user.role = Role.PATIENT
+        with change_record(request, profile.instance, actor=user) as change:
             user.save()
             profile.instance.user = user
             profile.save()
-            refresh_summary(profile.instance)
+            change.audit(AuditEvent.Action.CREATE, profile.instance, "signed up")
         login(request, user)
         messages.success(
             request, "Welcome to BoneTrack. Your record is private until you share it."
@@ -71,15 +70,9 @@ def clinician_signup(request):
 def profile(request):
     form = PatientProfileForm(request.POST or None, instance=request.user.patient)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        refresh_summary(form.instance)
-        audit.record(
-            request,
-            audit.Action.UPDATE,
-            patient=form.instance,
-            obj=form.instance,
-            summary="profile",
-        )
+        with change_record(request, form.instance) as change:
+            form.save()
+            change.audit(AuditEvent.Action.UPDATE, form.instance, "profile")
         messages.success(request, "Your profile is saved.")
         return redirect("home")
     return render(request, "accounts/profile.html", {"form": form})

@@ -20,7 +20,11 @@ CHART_WEEKS = 12
 
 def cache_key(patient, today: dt.date) -> str:
     """The record's version and the date: what the engine says changes with nothing else."""
-    return f"dashboard:{patient.pk}:{patient.summary.record_version}:{today.isoformat()}"
+    # A patient whose summary the daily run has not made yet (created outside the
+    # app) is version 0 until its first change.
+    summary = getattr(patient, "summary", None)
+    version = summary.record_version if summary is not None else 0
+    return f"dashboard:{patient.pk}:{version}:{today.isoformat()}"
 
 
 class Picture:

@@ -9,18 +9,17 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_POST
 
-from tracker.accounts import audit
 from tracker.accounts.access import clinician_required, patient_for, require_clinician
-from tracker.accounts.models import CareLink, Patient
+from tracker.accounts.models import AuditEvent, CareLink, Patient
 from tracker.clinical import exercise
 from tracker.dashboard.forms import ClinicalSettingsForm
-from tracker.dashboard.models import PatientSummary
 from tracker.dashboard.panel import PanelRow, panel_url_prefix
 from tracker.dashboard.picture import Picture, cache_key
-from tracker.dashboard.summary import refresh_summary
 from tracker.records import models as m
+from tracker.records.changes import change_record
 from tracker.records.kinds import KINDS
-from tracker.reminders.models import open_alerts
+from tracker.records.models import PatientSummary
+from tracker.records.summary import open_alerts
 
 PICTURE_CACHE_SECONDS = 24 * 60 * 60
 SNOOZE_DEFAULT = dt.timedelta(days=7)
@@ -37,9 +36,6 @@ def _picture(request, patient) -> dict:
     """The dashboard's context: the cached light part, the viewer's open alerts, and
     the heavy part as a lazy object that only a missing template fragment evaluates."""
     today = timezone.localdate()
-    if getattr(patient, "summary", None) is None:  # an older record: make its summary now
-        refresh_summary(patient)
-        patient.summary = PatientSummary.objects.get(patient=patient)
     key = cache_key(patient, today)
     picture = Picture(patient, today)
     light = cache.get(key)
@@ -104,11 +100,9 @@ def clinical_settings(request, patient_id: int):
     if form.is_valid():
         settings = form.save(commit=False)
         settings.updated_by = request.user
-        settings.save()
-        audit.record(
-            request, audit.Action.UPDATE, patient=patient, obj=settings, summary="clinical settings"
-        )
-        refresh_summary(patient)
+        with change_record(request, patient) as change:
+            settings.save()
+            change.audit(AuditEvent.Action.UPDATE, settings, "clinical settings")
         messages.success(request, "Targets and intervals saved.")
         return redirect("dashboard:patient", patient_id=patient.pk)
     messages.error(request, "Not saved: please correct the clinician settings below.")

@@ -3,15 +3,19 @@
 Every entry records who entered it, how and when (section 1: provenance).
 """
 
+import datetime as dt
+from dataclasses import asdict
 from itertools import combinations
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from tracker.accounts.models import Patient, User
 from tracker.clinical import history as h
 from tracker.clinical.drugs import CATALOGUE, DRUG_CHOICES
+from tracker.clinical.summary import Summary
 
 
 def _choices(codes, labels=None):
@@ -295,3 +299,106 @@ class ClinicalSettings(models.Model):
 
     def __str__(self) -> str:
         return f"Clinical settings for {self.patient}"
+
+
+class AlertStateQuerySet(models.QuerySet):
+    def closed(self, today: dt.date) -> "AlertStateQuerySet":
+        """States that hide their alert today: done, acknowledged, or snoozed past today."""
+        return self.filter(
+            Q(status__in=[AlertState.Status.DONE, AlertState.Status.ACKNOWLEDGED])
+            | Q(snoozed_until__gt=today)
+        )
+
+
+class AlertState(models.Model):
+    """What someone did with one alert of a patient's record, by its stable key (the
+    engine's alert keys: a new dose or an escalation makes a new key, so a state
+    sticks exactly as long as the situation it was about). Part of the record:
+    it changes what the panel counts, so it is written through the one write path."""
+
+    class Status(models.TextChoices):
+        DONE = "done", "Marked done"
+        SNOOZED = "snoozed", "Snoozed"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged by a clinician"
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="alert_states")
+    # Text, not a bounded CharField: a key names what the alert is about, e.g.
+    # every fracture behind a TREATMENT-FAILURE, so it has no fixed length.
+    key = models.TextField()
+    rule_id = models.CharField(max_length=40)
+    severity = models.CharField(max_length=5)
+    status = models.CharField(max_length=12, choices=Status.choices)
+    snoozed_until = models.DateField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    objects = AlertStateQuerySet.as_manager()
+
+    class Meta:
+        # Moved here from tracker.reminders (issue 8); the table keeps its name.
+        db_table = "reminders_alertstate"
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "key"], name="one_state_per_alert")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.get_status_display()}"
+
+
+class PatientSummaryQuerySet(models.QuerySet):
+    def by_urgency(self) -> "PatientSummaryQuerySet":
+        """Alert-level items first, then anything overdue, then warnings, then what is
+        due soonest. Exactly the order of the summary_urgency index, so a page is read
+        straight from it; patients with nothing due come wherever each database puts
+        an empty date within their group (first on SQLite, last on PostgreSQL)."""
+        return self.order_by(
+            "-alert_count", "-overdue", "-warn_count", "next_due_date", "patient_id"
+        )
+
+
+class PatientSummary(models.Model):
+    """One row per patient for the clinician panel, kept true by the one write path
+    (tracker.records.changes) and refreshed once a day by sendreminders (time alone
+    moves alerts on), so the panel never assesses thousands of patients per request."""
+
+    patient = models.OneToOneField(
+        Patient, on_delete=models.CASCADE, primary_key=True, related_name="summary"
+    )
+    last_scan_date = models.DateField(null=True)
+    lowest_t_score = models.DecimalField(max_digits=3, decimal_places=1, null=True)
+    category = models.CharField(max_length=24)
+    category_label = models.CharField(max_length=60)
+    current_drug = models.CharField(max_length=200, blank=True)
+    on_anabolic = models.BooleanField(default=False)
+    next_due_date = models.DateField(null=True)
+    next_due_what = models.CharField(max_length=80, blank=True)
+    alert_count = models.PositiveSmallIntegerField(default=0)
+    warn_count = models.PositiveSmallIntegerField(default=0)
+    info_count = models.PositiveSmallIntegerField(default=0)
+    overdue = models.BooleanField(default=False)
+    overdue_scan = models.BooleanField(default=False)
+    late_denosumab = models.BooleanField(default=False)
+    refreshed_at = models.DateTimeField(default=timezone.now)
+    # Bumped by every change to the record (not by sendreminders' daily refresh):
+    # with the date, it keys the dashboard's cached picture.
+    record_version = models.PositiveIntegerField(default=0)
+
+    objects = PatientSummaryQuerySet.as_manager()
+
+    class Meta:
+        # Moved here from tracker.dashboard (issue 8); the table keeps its name.
+        db_table = "dashboard_patientsummary"
+        indexes = [
+            models.Index(
+                fields=["-alert_count", "-overdue", "-warn_count", "next_due_date", "patient"],
+                name="summary_urgency",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Summary of {self.patient_id}"
+
+    @staticmethod
+    def values_of(summary: Summary) -> dict:
+        return {**asdict(summary), "refreshed_at": timezone.now()}

@@ -1,17 +1,16 @@
 from collections import defaultdict
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tracker.accounts import audit
 from tracker.accounts.access import patient_for
-from tracker.dashboard.summary import refresh_summary
+from tracker.accounts.models import AuditEvent
 from tracker.records import forms
 from tracker.records import models as m
+from tracker.records.changes import change_record
 from tracker.records.history import history_page
 from tracker.records.kinds import KINDS
 
@@ -31,10 +30,7 @@ def _entry(patient, kind, pk: int):
     return entry
 
 
-def _changed(request, patient, action: str, entry) -> None:
-    """Every change is audited and refreshes the clinician panel's summary row."""
-    audit.record(request, action, patient=patient, obj=entry, summary=str(entry))
-    refresh_summary(patient)
+Action = AuditEvent.Action
 
 
 def _record_url(patient):
@@ -56,8 +52,9 @@ def entry_add(request, patient_id: int, kind: str):
     if request.method == "POST" and form.is_valid():
         entry = form.save(commit=False)
         entry.patient, entry.entered_by = patient, request.user
-        entry.save()
-        _changed(request, patient, audit.Action.CREATE, entry)
+        with change_record(request, patient) as change:
+            entry.save()
+            change.audit(Action.CREATE, entry)
         messages.success(request, f"Saved: {entry}.")
         if kind.slug == "medications" and entry.drug_info.doses_recorded:
             return redirect(
@@ -107,8 +104,9 @@ def entry_edit(request, patient_id: int, kind: str, pk: int):
         request.POST or None, instance=entry, **_form_kwargs(request, patient, **extra)
     )
     if request.method == "POST" and form.is_valid():
-        form.save()
-        _changed(request, patient, audit.Action.UPDATE, entry)
+        with change_record(request, patient) as change:
+            form.save()
+            change.audit(Action.UPDATE, entry)
         messages.success(request, f"Saved: {entry}.")
         return redirect("records:detail", patient_id=patient.pk, kind=kind.slug, pk=entry.pk)
     return render(
@@ -125,10 +123,9 @@ def entry_delete(request, patient_id: int, kind: str, pk: int):
     entry = _entry(patient, kind, pk)
     if request.method == "POST":
         label = str(entry)
-        with transaction.atomic():
-            audit.record(request, audit.Action.DELETE, patient=patient, obj=entry, summary=label)
+        with change_record(request, patient) as change:
+            change.audit(Action.DELETE, entry, label)
             entry.delete()
-        refresh_summary(patient)
         messages.success(request, f"Deleted: {label}.")
         if kind.slug == "doses":
             return redirect(
@@ -152,8 +149,9 @@ def dose_add(request, patient_id: int, course_id: int):
     if form.is_valid():
         dose = form.save(commit=False)
         dose.patient, dose.course, dose.entered_by = patient, course, request.user
-        dose.save()
-        _changed(request, patient, audit.Action.CREATE, dose)
+        with change_record(request, patient) as change:
+            dose.save()
+            change.audit(Action.CREATE, dose)
         messages.success(request, f"Saved: {dose}.")
         return redirect("records:detail", patient_id=patient.pk, kind="medications", pk=course.pk)
     course.patient = patient
@@ -196,7 +194,7 @@ def scan_form(request, patient_id: int, pk: int | None = None):
         scan_date=scan_date,
     )
     if request.method == "POST" and form.is_valid() and sites.is_valid():
-        with transaction.atomic():
+        with change_record(request, patient) as change:
             created = scan.pk is None
             scan = form.save(commit=False)
             if created:
@@ -204,8 +202,7 @@ def scan_form(request, patient_id: int, pk: int | None = None):
             scan.save()
             sites.instance = scan
             sites.save()
-            action = audit.Action.CREATE if created else audit.Action.UPDATE
-            _changed(request, patient, action, scan)
+            change.audit(Action.CREATE if created else Action.UPDATE, scan)
         messages.success(request, f"Saved: {scan}.")
         return redirect("records:scan", patient_id=patient.pk, pk=scan.pk)
     return render(

@@ -15,24 +15,24 @@ import datetime as dt
 import logging
 import secrets
 from collections import defaultdict
-from dataclasses import asdict, fields
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from tracker.accounts.models import CareLink, Patient, Role
 from tracker.clinical.assess import assess
-from tracker.clinical.summary import Summary, summarize
-from tracker.dashboard.models import PatientSummary
+from tracker.clinical.summary import summarize
 from tracker.records.history import load_histories
-from tracker.reminders.models import AlertState, Delivery, ReminderPreference
+from tracker.records.models import AlertState
+from tracker.records.summary import store_daily
+from tracker.reminders.models import Delivery, ReminderPreference
 
 log = logging.getLogger(__name__)
 
-SUMMARY_FIELDS = [field.name for field in fields(Summary)] + ["refreshed_at"]
 BATCH_SIZE = 500
 CLAIM_TIMEOUT = dt.timedelta(minutes=15)
 # Clinicians get a digest of their patients' alert-level items only (issue 4).
@@ -51,7 +51,7 @@ def patient_batches(batch_size: int = BATCH_SIZE):
     while True:
         batch = list(
             Patient.objects.filter(pk__gt=last, user__is_active=True)
-            .select_related("user__reminder_preference")
+            .select_related("user__reminder_preference", "summary")
             .order_by("pk")[:batch_size]
         )
         if not batch:
@@ -60,9 +60,15 @@ def patient_batches(batch_size: int = BATCH_SIZE):
         yield batch
 
 
+def _refreshed_before(patient: Patient, today: dt.date) -> bool:
+    summary = getattr(patient, "summary", None)
+    return summary is None or timezone.localdate(summary.refreshed_at) < today
+
+
 def queue_due(today: dt.date, *, batch_size: int = BATCH_SIZE) -> int:
-    """Queue every wanted, not yet delivered, still open alert, and refresh every
-    patient's panel summary (time alone moves alerts on). Returns rows attempted."""
+    """Queue every wanted, not yet delivered, still open alert, and refresh each
+    patient's panel summary once a day: the safety net behind the one write path,
+    since time alone moves alerts on. Returns rows attempted."""
     attempted = 0
     for patients in patient_batches(batch_size):
         ids = [patient.pk for patient in patients]
@@ -80,15 +86,14 @@ def queue_due(today: dt.date, *, batch_size: int = BATCH_SIZE) -> int:
         )
         for link in links.select_related("clinician__reminder_preference"):
             clinicians[link.patient_id].append(link.clinician)
-        rows, summaries = [], []
+        rows, summaries = [], {}
         for patient in patients:
             assessment = assess(histories[patient.pk], today)
             still_open = [
                 alert for alert in assessment.alerts if alert.key not in hidden[patient.pk]
             ]
-            summaries.append(
-                PatientSummary(patient=patient, **asdict(summarize(assessment, still_open)))
-            )
+            if _refreshed_before(patient, today):
+                summaries[patient.pk] = summarize(assessment, still_open)
             for alert in still_open:
                 recipients = [patient.user] if _wants(patient.user, alert.severity) else []
                 if alert.severity in CLINICIAN_SEVERITIES:
@@ -109,12 +114,7 @@ def queue_due(today: dt.date, *, batch_size: int = BATCH_SIZE) -> int:
                     for recipient in recipients
                 ]
         Delivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
-        PatientSummary.objects.bulk_create(
-            summaries,
-            update_conflicts=True,
-            unique_fields=["patient"],
-            update_fields=SUMMARY_FIELDS,
-        )
+        store_daily(summaries)
         attempted += len(rows)
     return attempted
 

@@ -1,77 +1,21 @@
-"""Delivering what tracker.clinical finds: what people did with each alert, who
-was emailed what, and how each person wants to be reminded.
+"""Delivering what tracker.clinical finds: who was emailed what, and how each
+person wants to be reminded. What people did with each alert (AlertState) is
+part of the record and lives in tracker.records.
 
-Everything is stored by the alert's stable key (clinical/alerts.py): a new dose
-or an escalation makes a new key, so an acknowledgement sticks exactly as long
-as the situation it was about.
+Deliveries are stored by the alert's stable key: a new dose or an escalation
+makes a new key, so an escalation is sent again.
 """
 
-import datetime as dt
 import secrets
 
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 
 from tracker.accounts.models import Patient, User
-from tracker.clinical.alerts import Alert
 
-# Issue 4: a patient may mark done or snooze these; alert-level items stay until a
-# linked clinician acknowledges them.
+# Section 5.1 severities: a patient may mark done or snooze these; alert-level
+# items stay until a linked clinician acknowledges them.
 PATIENT_MAY_CLOSE = ("info", "warn")
-
-
-class AlertStateQuerySet(models.QuerySet):
-    def closed(self, today: dt.date) -> "AlertStateQuerySet":
-        """States that hide their alert today: done, acknowledged, or snoozed past today."""
-        return self.filter(
-            Q(status__in=[AlertState.Status.DONE, AlertState.Status.ACKNOWLEDGED])
-            | Q(snoozed_until__gt=today)
-        )
-
-
-class AlertState(models.Model):
-    class Status(models.TextChoices):
-        DONE = "done", "Marked done"
-        SNOOZED = "snoozed", "Snoozed"
-        ACKNOWLEDGED = "acknowledged", "Acknowledged by a clinician"
-
-    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="alert_states")
-    # Text, not a bounded CharField: a key names what the alert is about, e.g.
-    # every fracture behind a TREATMENT-FAILURE, so it has no fixed length.
-    key = models.TextField()
-    rule_id = models.CharField(max_length=40)
-    severity = models.CharField(max_length=5)
-    status = models.CharField(max_length=12, choices=Status.choices)
-    snoozed_until = models.DateField(null=True, blank=True)
-    note = models.TextField(blank=True)
-    by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
-
-    objects = AlertStateQuerySet.as_manager()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["patient", "key"], name="one_state_per_alert")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.key}: {self.get_status_display()}"
-
-
-def open_alerts(
-    patient: Patient, alerts: tuple[Alert, ...], today: dt.date, *, for_clinician: bool = False
-) -> list[Alert]:
-    """The alerts still asking for attention, most severe first (the engine's order).
-    Clinicians see the warn and alert items (issue 4); info items are the patient's."""
-    hidden = set(
-        AlertState.objects.filter(patient=patient).closed(today).values_list("key", flat=True)
-    )
-    return [
-        alert
-        for alert in alerts
-        if alert.key not in hidden and not (for_clinician and alert.severity == "info")
-    ]
 
 
 class ReminderPreference(models.Model):

@@ -6,15 +6,17 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tracker.accounts import audit
 from tracker.accounts.access import is_own_record, patient_for, require_clinician
-from tracker.accounts.models import Patient, Role
+from tracker.accounts.models import AuditEvent, Patient, Role
 from tracker.clinical.assess import assess
-from tracker.dashboard.summary import refresh_summary
+from tracker.records.changes import change_record
 from tracker.records.history import load_histories, load_history
+from tracker.records.models import AlertState
 from tracker.reminders import calendar
 from tracker.reminders.forms import AcknowledgeForm, KeyForm, PreferenceForm, SnoozeForm
-from tracker.reminders.models import PATIENT_MAY_CLOSE, AlertState, ReminderPreference
+from tracker.reminders.models import PATIENT_MAY_CLOSE, ReminderPreference
+
+Action = AuditEvent.Action
 
 
 def _current_alert(patient, key: str, today):
@@ -24,21 +26,22 @@ def _current_alert(patient, key: str, today):
     raise Http404("This alert is no longer open.")
 
 
-def _set_state(request, patient, alert, **fields) -> None:
-    AlertState.objects.update_or_create(
-        patient=patient,
-        key=alert.key,
-        defaults={
-            "rule_id": alert.rule_id,
-            "severity": alert.severity,
-            "by": request.user,
-            "at": timezone.now(),
-            "snoozed_until": None,
-            "note": "",
-            **fields,
-        },
-    )
-    refresh_summary(patient)
+def _set_state(request, patient, alert, *, action: str, summary: str, **fields) -> None:
+    with change_record(request, patient) as change:
+        AlertState.objects.update_or_create(
+            patient=patient,
+            key=alert.key,
+            defaults={
+                "rule_id": alert.rule_id,
+                "severity": alert.severity,
+                "by": request.user,
+                "at": timezone.now(),
+                "snoozed_until": None,
+                "note": "",
+                **fields,
+            },
+        )
+        change.audit(action, summary=summary[:255])
 
 
 def _back(patient):
@@ -65,8 +68,14 @@ def _patient_action(request, patient_id: int, form_class):
 def alert_done(request, patient_id: int):
     patient, alert, form = _patient_action(request, patient_id, KeyForm)
     if alert is not None:
-        _set_state(request, patient, alert, status=AlertState.Status.DONE)
-        audit.record(request, audit.Action.DONE, patient=patient, summary=alert.key)
+        _set_state(
+            request,
+            patient,
+            alert,
+            action=Action.DONE,
+            summary=alert.key,
+            status=AlertState.Status.DONE,
+        )
         messages.success(request, f"Marked done: {alert.title}")
     return _back(patient)
 
@@ -76,9 +85,14 @@ def alert_snooze(request, patient_id: int):
     patient, alert, form = _patient_action(request, patient_id, SnoozeForm)
     if alert is not None:
         until = form.cleaned_data["until"]
-        _set_state(request, patient, alert, status=AlertState.Status.SNOOZED, snoozed_until=until)
-        audit.record(
-            request, audit.Action.SNOOZE, patient=patient, summary=f"{alert.key} until {until}"
+        _set_state(
+            request,
+            patient,
+            alert,
+            action=Action.SNOOZE,
+            summary=f"{alert.key} until {until}",
+            status=AlertState.Status.SNOOZED,
+            snoozed_until=until,
         )
         messages.success(request, f"Snoozed until {until:%d %b %Y}: {alert.title}")
     return _back(patient)
@@ -93,9 +107,14 @@ def alert_acknowledge(request, patient_id: int):
         raise Http404
     alert = _current_alert(patient, form.cleaned_data["key"], timezone.localdate())
     note = form.cleaned_data["note"]
-    _set_state(request, patient, alert, status=AlertState.Status.ACKNOWLEDGED, note=note)
-    audit.record(
-        request, audit.Action.ACKNOWLEDGE, patient=patient, summary=f"{alert.key}: {note}"[:255]
+    _set_state(
+        request,
+        patient,
+        alert,
+        action=Action.ACKNOWLEDGE,
+        summary=f"{alert.key}: {note}",
+        status=AlertState.Status.ACKNOWLEDGED,
+        note=note,
     )
     messages.success(request, f"Acknowledged: {alert.title}")
     return _back(patient)

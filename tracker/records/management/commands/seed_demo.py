@@ -1,4 +1,4 @@
-"""Demo accounts (and, once tracker.records is installed, their health records).
+"""Demo accounts and their health records, written through the one write path.
 
 Idempotent: running it again changes nothing that exists. The password is for
 local use only and is printed on the first run.
@@ -10,8 +10,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from tracker.accounts.models import CareLink, Patient, Role, User
-from tracker.dashboard.summary import refresh_summary
+from tracker.accounts.models import AuditEvent, CareLink, Patient, Role, User
+from tracker.records.changes import change_record
 from tracker.records.demo import seed_history
 
 DEMO_PASSWORD = "demo-password-2026"
@@ -85,22 +85,29 @@ class Command(BaseCommand):
             if not new:
                 continue
             created.append(email)
-            patient = Patient.objects.create(
+            patient = Patient(
                 user=user,
                 birth_date=born,
                 sex=sex,
                 menopausal_status=status,
                 tallest_height_cm=height,
             )
-            if linked:
-                CareLink.objects.create(
-                    patient=patient,
-                    clinician=clinician,
-                    status=CareLink.Status.ACTIVE,
-                    initiated_by=CareLink.Initiator.PATIENT,
-                    responded_at=timezone.now(),
+            with change_record(None, patient, actor=user) as change:
+                patient.save()
+                if linked:
+                    CareLink.objects.create(
+                        patient=patient,
+                        clinician=clinician,
+                        status=CareLink.Status.ACTIVE,
+                        initiated_by=CareLink.Initiator.PATIENT,
+                        responded_at=timezone.now(),
+                    )
+                seed_history(
+                    patient,
+                    today=timezone.localdate(),
+                    clinician=clinician if linked else None,
                 )
-            self.seed_record(patient)
+                change.audit(AuditEvent.Action.CREATE, patient, "demo record")
         return created
 
     def user(self, email: str, name: str, **fields) -> tuple[User, bool]:
@@ -108,11 +115,3 @@ class Command(BaseCommand):
         if user is not None:
             return user, False
         return User.objects.create_user(email, DEMO_PASSWORD, full_name=name, **fields), True
-
-    def seed_record(self, patient: Patient) -> None:
-        """Grow the patient's demo health record and its panel summary."""
-        link = patient.care_links.active().select_related("clinician").first()
-        seed_history(
-            patient, today=timezone.localdate(), clinician=link.clinician if link else None
-        )
-        refresh_summary(patient)

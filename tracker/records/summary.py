@@ -1,0 +1,70 @@
+"""What the engine says about a patient, kept in the summary row the clinician panel reads.
+
+Only two callers: the one write path (`tracker.records.changes`), after every
+change, and the daily safety net of `sendreminders` (`store_daily`), because
+time alone moves alerts on. Nothing else refreshes a summary.
+"""
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from tracker.accounts.models import Patient
+from tracker.clinical.alerts import Alert
+from tracker.clinical.assess import assess
+from tracker.clinical.summary import Summary, summarize
+from tracker.records.history import load_history
+from tracker.records.models import AlertState, PatientSummary
+
+
+def open_alerts(
+    patient: Patient, alerts: tuple[Alert, ...], today: dt.date, *, for_clinician: bool = False
+) -> list[Alert]:
+    """The alerts still asking for attention, most severe first (the engine's order).
+    Clinicians see the warn and alert items (section 5.1); info items are the patient's."""
+    hidden = set(
+        AlertState.objects.filter(patient=patient).closed(today).values_list("key", flat=True)
+    )
+    return [
+        alert
+        for alert in alerts
+        if alert.key not in hidden and not (for_clinician and alert.severity == "info")
+    ]
+
+
+def _bump_version(patient: Patient) -> None:
+    """Take the summary row's lock first: a concurrent change waits here until the
+    other commits, so the history loaded next includes it (READ COMMITTED)."""
+    summaries = PatientSummary.objects.filter(patient=patient)
+    if summaries.update(record_version=F("record_version") + 1):
+        return
+    try:
+        with transaction.atomic():
+            PatientSummary.objects.create(patient=patient, record_version=1)
+    except IntegrityError:  # a concurrent first change created it
+        summaries.update(record_version=F("record_version") + 1)
+
+
+def refresh_after_change(patient: Patient, today: dt.date) -> None:
+    """Bump the record version and store what the engine now says. Called by
+    `tracker.records.changes.change_record` inside its transaction, nowhere else."""
+    _bump_version(patient)
+    assessment = assess(load_history(patient), today)
+    summary = summarize(assessment, open_alerts(patient, assessment.alerts, today))
+    PatientSummary.objects.filter(patient=patient).update(**PatientSummary.values_of(summary))
+
+
+def store_daily(summaries: dict[int, Summary]) -> None:
+    """The daily safety net (sendreminders): store summaries by patient id without
+    bumping the record version (the dashboard's cache key carries the date)."""
+    rows = [
+        PatientSummary(patient_id=patient_id, **PatientSummary.values_of(summary))
+        for patient_id, summary in summaries.items()
+    ]
+    PatientSummary.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["patient"],
+        update_fields=[*Summary.__dataclass_fields__, "refreshed_at"],
+    )
