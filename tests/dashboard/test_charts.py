@@ -24,6 +24,7 @@ from tracker.clinical.assess import assess
 from tracker.clinical.exercise import KINDS
 from tracker.clinical.therapy import bp_holiday
 from tracker.dashboard import charts
+from tracker.dashboard.charts.medication import CLASS_COLOURS
 
 TODAY = date(2025, 6, 15)
 MS_PER_DAY = 86_400_000
@@ -279,9 +280,9 @@ def test_medication_bars_by_class_with_doses_and_holiday():
     antiresorptive, anabolic, dual, holiday, doses = fig["data"]
     for trace, drug_class in ((antiresorptive, "antiresorptive"), (anabolic, "anabolic")):
         assert trace["type"] == "bar" and trace["orientation"] == "h"
-        assert trace["marker"]["color"] == charts.CLASS_COLOURS[drug_class]
-    assert dual["marker"]["color"] == charts.CLASS_COLOURS["dual"]
-    assert len(set(charts.CLASS_COLOURS.values())) == 4
+        assert trace["marker"]["color"] == CLASS_COLOURS[drug_class]
+    assert dual["marker"]["color"] == CLASS_COLOURS["dual"]
+    assert len(set(CLASS_COLOURS.values())) == 4
 
     assert antiresorptive["y"] == ["Alendronate", "Denosumab"]
     assert antiresorptive["base"] == ["2015-01-01", "2021-03-01"]
