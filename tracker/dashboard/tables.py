@@ -10,7 +10,7 @@ from tracker.clinical.change import Change
 from tracker.clinical.drugs import CATALOGUE
 from tracker.clinical.exercise import KINDS, weekly_totals
 from tracker.clinical.history import CLASSIFYING_SITES, PatientHistory
-from tracker.dashboard.charts import SIDE_ORDER, site_label, site_results
+from tracker.dashboard.charts.common import SIDE_ORDER, site_label, site_results
 
 
 @dataclass(frozen=True)
