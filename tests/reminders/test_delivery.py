@@ -217,3 +217,38 @@ def test_long_alert_keys_are_stored_and_sent(patient, mailoutbox):
     longest = max(Delivery.objects.values_list("key", flat=True), key=len)
     assert longest.startswith("TREATMENT-FAILURE") and len(longest) > 200
     assert len(mailoutbox) == 1
+
+
+def test_the_daily_run_refreshes_each_summary_once_a_day_without_a_new_version(
+    patient, time_machine
+):
+    """The safety net behind the one write path: time alone moves alerts on."""
+    from tests.records.factories import settle
+    from tracker.records.models import PatientSummary
+
+    time_machine.move_to(dt.datetime(2026, 11, 20, 9, tzinfo=dt.UTC), tick=False)
+    last = dt.date(2026, 11, 20) - dt.timedelta(days=210)  # DMAB-LATE from tomorrow
+    make_course(patient, "denosumab", last, doses=[last])
+    settle(patient)
+    summary = PatientSummary.objects.get(patient=patient)
+    assert (summary.late_denosumab, summary.record_version) == (False, 1)
+    warnings = summary.warn_count
+
+    queue_due(dt.date(2026, 11, 20))  # refreshed today already: left as it is
+    assert PatientSummary.objects.get(patient=patient).refreshed_at == summary.refreshed_at
+
+    time_machine.move_to(dt.datetime(2026, 11, 21, 9, tzinfo=dt.UTC), tick=False)
+    queue_due(TODAY)
+    summary = PatientSummary.objects.get(patient=patient)
+    assert (summary.late_denosumab, summary.warn_count, summary.record_version) == (
+        True,
+        warnings + 1,
+        1,
+    )
+
+
+def test_the_daily_run_makes_a_missing_summary(patient):
+    from tracker.records.models import PatientSummary
+
+    queue_due(TODAY)
+    assert PatientSummary.objects.get(patient=patient).record_version == 0
