@@ -2,31 +2,6 @@
 
 from django.urls import reverse
 
-from tests.ladder import READERS, check_ladder
-from tracker.records.kinds import KINDS
-
-
-def page_urls(patient, entries):
-    pid = patient.pk
-    yield reverse("records:history", args=[pid])
-    yield reverse("records:scan-add", args=[pid])
-    yield reverse("records:scan", args=[pid, entries["scans"].pk])
-    yield reverse("records:scan-edit", args=[pid, entries["scans"].pk])
-    for slug in KINDS:
-        if slug not in ("scans", "doses"):
-            yield reverse("records:add", args=[pid, slug])
-        if slug != "scans":
-            yield reverse("records:detail", args=[pid, slug, entries[slug].pk])
-            yield reverse("records:edit", args=[pid, slug, entries[slug].pk])
-        yield reverse("records:delete", args=[pid, slug, entries[slug].pk])
-
-
-def test_every_records_page_climbs_the_ladder(as_role, patient, entries):
-    urls = list(page_urls(patient, entries))
-    assert len(urls) == 36
-    for url in urls:
-        check_ladder(as_role, url, READERS)
-
 
 def test_post_only_views(as_role, patient, entries):
     url = reverse("records:dose-add", args=[patient.pk, entries["medications"].pk])

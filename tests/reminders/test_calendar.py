@@ -5,7 +5,6 @@ import datetime as dt
 import icalendar
 from django.urls import reverse
 
-from tests.ladder import check_ladder
 from tracker.reminders.models import ReminderPreference
 
 
@@ -68,21 +67,6 @@ def test_deactivated_user_feed_is_404(client, patient, today):
     patient.user.is_active = False
     patient.user.save()
     assert feed(client, token).status_code == 404
-
-
-def test_settings_ladder(as_role):
-    check_ladder(
-        as_role,
-        reverse("reminders:settings"),
-        {
-            "anonymous": 302,
-            "owner": 200,
-            "other_patient": 200,
-            "clinician": 200,
-            "other_clinician": 200,
-            "admin": 403,
-        },
-    )
 
 
 def test_settings_save_preferences(client, patient):

@@ -1,0 +1,99 @@
+"""The access ladder (style.md), one test case per URL and role: anonymous goes to
+sign in; the owner and a caring clinician read; another patient, another clinician
+and an admin get 404 for a record (its existence is not leaked) and 403 for a page
+their role does not have."""
+
+import pytest
+from django.urls import reverse
+
+from tests.ladder import READERS, ROLES, rung
+from tracker.records.kinds import KINDS
+
+EVERYONE = dict.fromkeys(ROLES, 200) | {"anonymous": 302}
+PATIENT_PAGE = EVERYONE | {"clinician": 403, "other_clinician": 403, "admin": 403}
+CLINICIAN_PAGE = EVERYONE | {"owner": 403, "other_patient": 403, "admin": 403}
+NOT_ADMIN = EVERYONE | {"admin": 403}
+
+
+def _record_pages():
+    """(URL name, what it is about) for every page of a patient's record."""
+    yield "records:history", None
+    yield "records:scan-add", None
+    yield "records:scan", "scans"
+    yield "records:scan-edit", "scans"
+    for slug in KINDS:
+        if slug not in ("scans", "doses"):
+            yield "records:add", slug
+        if slug != "scans":
+            yield "records:detail", slug
+            yield "records:edit", slug
+        yield "records:delete", slug
+    yield "dashboard:patient", None
+    yield "dashboard:print", None
+
+
+RECORD_PAGES = list(_record_pages())
+OTHER_PAGES = [
+    ("dashboard:panel", CLINICIAN_PAGE),
+    ("accounts:my-patients", CLINICIAN_PAGE),
+    ("accounts:sharing", PATIENT_PAGE),
+    ("accounts:access-log", PATIENT_PAGE),
+    ("accounts:profile", PATIENT_PAGE),
+    ("accounts:password-change", EVERYONE),
+    ("reminders:settings", NOT_ADMIN),
+]
+
+
+def record_url(name: str, about: str | None, patient, entries) -> str:
+    if about is None:
+        return reverse(name, args=[patient.pk])
+    entry = entries[about]
+    if name in ("records:scan", "records:scan-edit"):
+        return reverse(name, args=[patient.pk, entry.pk])
+    if name == "records:add":
+        return reverse(name, args=[patient.pk, about])
+    return reverse(name, args=[patient.pk, about, entry.pk])
+
+
+def test_every_record_page_is_on_the_ladder():
+    assert len(RECORD_PAGES) == 38  # 36 records pages, the dashboard and its print view
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("name", "about"), RECORD_PAGES)
+def test_record_page_ladder(as_role, patient, entries, name, about, role):
+    rung(as_role, record_url(name, about, patient, entries), role, READERS[role])
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("name", "expected"), OTHER_PAGES)
+def test_role_page_ladder(as_role, name, expected, role):
+    rung(as_role, reverse(name), role, expected[role])
+
+
+# Views that only take POST. A write to someone else's record is 404 (not visible)
+# or 403 (visible, but not this role's to do); the test sends an empty or invalid
+# form, so a permitted role gets the form back (200) or a redirect (302).
+WRITES = [
+    ("records:dose-add", "medications", {**READERS, "owner": 200, "clinician": 200}),
+    ("dashboard:clinical-settings", None, {**READERS, "owner": 403, "clinician": 302}),
+    ("reminders:done", None, {**READERS, "owner": 302, "clinician": 403}),
+    ("reminders:snooze", None, {**READERS, "owner": 302, "clinician": 403}),
+    ("reminders:acknowledge", None, {**READERS, "owner": 403, "clinician": 404}),
+]
+
+
+def write_url(name: str, about: str | None, patient, entries) -> str:
+    args = [patient.pk] if about is None else [patient.pk, entries[about].pk]
+    return reverse(name, args=args)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("name", "about", "expected"), WRITES)
+def test_write_view_ladder(as_role, patient, entries, name, about, expected, role):
+    rung(as_role, write_url(name, about, patient, entries), role, expected[role], method="post")
+
+
+@pytest.mark.parametrize(("name", "about", "expected"), WRITES)
+def test_write_views_refuse_get(as_role, patient, entries, name, about, expected):
+    assert as_role("owner").get(write_url(name, about, patient, entries)).status_code == 405
