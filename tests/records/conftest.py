@@ -1,3 +1,0 @@
-import datetime as dt
-
-TODAY = dt.date(2026, 11, 21)
