@@ -23,4 +23,3 @@ def rung(as_role, url: str, role: str, expected: int, method: str = "get") -> No
     assert response.status_code == expected, (url, role)
     if role == "anonymous":
         assert response["Location"].startswith(resolve_url(settings.LOGIN_URL))
-
