@@ -17,7 +17,7 @@ from tracker.clinical.summary import summarize
 from tracker.records import models as m
 from tracker.records.changes import UnauditedChange, change_record
 from tracker.records.history import load_history
-from tracker.records.summary import open_alerts
+from tracker.records.summary import open_for_the_panel
 
 TODAY = dt.date(2026, 11, 21)
 SPINE_LOW = [("lumbar_spine", "none", "0.700", "-3.1", "-1.5")]
@@ -65,7 +65,7 @@ def world(patient, clinician, time_machine):
 
 def _truth(patient):
     assessment = assess(load_history(patient), TODAY)
-    return assessment, summarize(assessment, open_alerts(patient, assessment.alerts, TODAY))
+    return assessment, summarize(assessment, open_for_the_panel(patient, assessment.alerts, TODAY))
 
 
 def _version(patient) -> int:

@@ -142,3 +142,74 @@ def test_unknown_key_is_404(client, patient, late_denosumab, today):
 @pytest.mark.parametrize("name", ["reminders:done", "reminders:snooze", "reminders:acknowledge"])
 def test_actions_are_post_only(as_role, patient, name):
     assert as_role("owner").get(reverse(name, args=[patient.pk])).status_code == 405
+
+
+# Section 11.18: a patient's done or snooze changes only the patient's own list and
+# emails; what a clinician sees stays open until the record resolves it or a
+# clinician acknowledges it.
+def _panel_row(client, clinician, patient, query=""):
+    client.force_login(clinician)
+    rows = client.get(reverse("dashboard:panel") + query).context["rows"]
+    return next((row for row in rows if row.pk == patient.pk), None)
+
+
+@pytest.mark.parametrize("action", ["reminders:done", "reminders:snooze"])
+def test_11_18_patient_closing_a_warning_keeps_it_open_for_the_clinician(
+    client, patient, clinician, late_denosumab, today, action
+):
+    client.force_login(patient.user)
+    key = key_of("DMAB-LATE", patient)
+    client.post(reverse(action, args=[patient.pk]), {"key": key, "until": "2026-12-21"})
+    assert 'data-rule="DMAB-LATE"' not in dashboard(client, patient)  # the patient's list
+    client.force_login(clinician)
+    assert 'data-rule="DMAB-LATE"' in dashboard(client, patient)  # the clinician's page
+    row = _panel_row(client, clinician, patient, "?filter=late-denosumab")
+    assert row is not None and row.warnings >= 1
+
+
+def test_11_18_a_clinician_acknowledgement_closes_it_for_everyone(
+    client, patient, clinician, late_denosumab, today
+):
+    key = key_of("DMAB-LATE", patient)
+    client.force_login(clinician)
+    client.post(reverse("reminders:acknowledge", args=[patient.pk]), {"key": key, "note": "seen"})
+    assert 'data-rule="DMAB-LATE"' not in dashboard(client, patient)
+    assert _panel_row(client, clinician, patient, "?filter=late-denosumab") is None
+    client.force_login(patient.user)
+    assert 'data-rule="DMAB-LATE"' not in dashboard(client, patient)
+    # A later "done" by the patient does not reopen it for the clinician.
+    client.post(reverse("reminders:done", args=[patient.pk]), {"key": key})
+    assert AlertState.objects.get(key=key).status == "acknowledged"
+    assert _panel_row(client, clinician, patient, "?filter=late-denosumab") is None
+
+
+def test_11_18_the_record_resolving_it_closes_it_for_the_clinician(
+    client, patient, clinician, late_denosumab, today
+):
+    client.force_login(patient.user)
+    client.post(reverse("reminders:done", args=[patient.pk]), {"key": key_of("DMAB-LATE", patient)})
+    client.post(
+        reverse("records:dose-add", args=[patient.pk, late_denosumab.pk]),
+        {"date": "2026-11-20"},
+    )
+    client.force_login(clinician)
+    assert 'data-rule="DMAB-LATE"' not in dashboard(client, patient)
+    assert _panel_row(client, clinician, patient, "?filter=late-denosumab") is None
+
+
+def test_11_18_a_patient_done_stops_the_patient_email_only(
+    patient, clinician, late_denosumab, today
+):
+    from tracker.reminders.delivery import queue_due
+    from tracker.reminders.models import Delivery
+
+    AlertState.objects.create(
+        patient=patient,
+        key=key_of("DMAB-LATE", patient),
+        rule_id="DMAB-LATE",
+        severity="warn",
+        status="done",
+        by=patient.user,
+    )
+    queue_due(today)
+    assert not Delivery.objects.filter(recipient=patient.user, rule_id="DMAB-LATE").exists()

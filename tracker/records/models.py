@@ -302,8 +302,13 @@ class ClinicalSettings(models.Model):
 
 
 class AlertStateQuerySet(models.QuerySet):
-    def closed(self, today: dt.date) -> "AlertStateQuerySet":
-        """States that hide their alert today: done, acknowledged, or snoozed past today."""
+    def closed(self, today: dt.date, *, for_clinician: bool = False) -> "AlertStateQuerySet":
+        """States that hide their alert today. Section 11.18: a patient's "done" or
+        snooze closes the item on the patient's own list and emails only; for
+        clinicians an item stays open until the record resolves it (the engine no
+        longer raises that key) or a clinician acknowledges it."""
+        if for_clinician:
+            return self.filter(status=AlertState.Status.ACKNOWLEDGED)
         return self.filter(
             Q(status__in=[AlertState.Status.DONE, AlertState.Status.ACKNOWLEDGED])
             | Q(snoozed_until__gt=today)

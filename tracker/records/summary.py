@@ -22,15 +22,23 @@ def open_alerts(
     patient: Patient, alerts: tuple[Alert, ...], today: dt.date, *, for_clinician: bool = False
 ) -> list[Alert]:
     """The alerts still asking for attention, most severe first (the engine's order).
-    Clinicians see the warn and alert items (section 5.1); info items are the patient's."""
-    hidden = set(
-        AlertState.objects.filter(patient=patient).closed(today).values_list("key", flat=True)
-    )
+    Clinicians see the warn and alert items (section 5.1); info items are the patient's.
+    What is closed depends on who looks (section 11.18, `AlertState.objects.closed`)."""
+    states = AlertState.objects.filter(patient=patient).closed(today, for_clinician=for_clinician)
+    hidden = set(states.values_list("key", flat=True))
     return [
         alert
         for alert in alerts
         if alert.key not in hidden and not (for_clinician and alert.severity == "info")
     ]
+
+
+def open_for_the_panel(patient: Patient, alerts: tuple[Alert, ...], today: dt.date) -> list[Alert]:
+    """What the summary counts: every item a clinician has not acknowledged (section
+    11.18: a patient's done or snooze never hides a warning from the panel)."""
+    states = AlertState.objects.filter(patient=patient).closed(today, for_clinician=True)
+    hidden = set(states.values_list("key", flat=True))
+    return [alert for alert in alerts if alert.key not in hidden]
 
 
 def _bump_version(patient: Patient) -> None:
@@ -51,7 +59,7 @@ def refresh_after_change(patient: Patient, today: dt.date) -> None:
     `tracker.records.changes.change_record` inside its transaction, nowhere else."""
     _bump_version(patient)
     assessment = assess(load_history(patient), today)
-    summary = summarize(assessment, open_alerts(patient, assessment.alerts, today))
+    summary = summarize(assessment, open_for_the_panel(patient, assessment.alerts, today))
     PatientSummary.objects.filter(patient=patient).update(**PatientSummary.values_of(summary))
 
 

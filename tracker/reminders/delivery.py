@@ -73,10 +73,14 @@ def queue_due(today: dt.date, *, batch_size: int = BATCH_SIZE) -> int:
     for patients in patient_batches(batch_size):
         ids = [patient.pk for patient in patients]
         histories = load_histories(patients)
-        hidden = defaultdict(set)
+        # Section 11.18: a patient's done or snooze closes an item for the patient's
+        # emails only; clinicians' emails and the panel wait for an acknowledgement.
+        hidden, acknowledged = defaultdict(set), defaultdict(set)
         states = AlertState.objects.filter(patient_id__in=ids).closed(today)
-        for patient_id, key in states.values_list("patient_id", "key"):
+        for patient_id, key, status in states.values_list("patient_id", "key", "status"):
             hidden[patient_id].add(key)
+            if status == AlertState.Status.ACKNOWLEDGED:
+                acknowledged[patient_id].add(key)
         clinicians = defaultdict(list)
         links = CareLink.objects.active().filter(
             patient_id__in=ids,
@@ -89,13 +93,13 @@ def queue_due(today: dt.date, *, batch_size: int = BATCH_SIZE) -> int:
         rows, summaries = [], {}
         for patient in patients:
             assessment = assess(histories[patient.pk], today)
-            still_open = [
-                alert for alert in assessment.alerts if alert.key not in hidden[patient.pk]
-            ]
+            for_panel = [a for a in assessment.alerts if a.key not in acknowledged[patient.pk]]
             if _refreshed_before(patient, today):
-                summaries[patient.pk] = summarize(assessment, still_open)
-            for alert in still_open:
-                recipients = [patient.user] if _wants(patient.user, alert.severity) else []
+                summaries[patient.pk] = summarize(assessment, for_panel)
+            for alert in for_panel:
+                recipients = []
+                if alert.key not in hidden[patient.pk] and _wants(patient.user, alert.severity):
+                    recipients.append(patient.user)
                 if alert.severity in CLINICIAN_SEVERITIES:
                     recipients += [c for c in clinicians[patient.pk] if _wants(c, alert.severity)]
                 rows += [

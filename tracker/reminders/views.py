@@ -28,6 +28,14 @@ def _current_alert(patient, key: str, today):
 
 def _set_state(request, patient, alert, *, action: str, summary: str, **fields) -> None:
     with change_record(request, patient) as change:
+        acknowledged = AlertState.objects.filter(
+            patient=patient, key=alert.key, status=AlertState.Status.ACKNOWLEDGED
+        )
+        if fields["status"] != AlertState.Status.ACKNOWLEDGED and acknowledged.exists():
+            # Section 11.18: a patient's done or snooze never reopens, for the
+            # clinicians, an item a clinician has acknowledged.
+            change.audit(action, summary=f"{summary} (already acknowledged)"[:255])
+            return
         AlertState.objects.update_or_create(
             patient=patient,
             key=alert.key,
