@@ -1,5 +1,5 @@
 """The scan page: a scan and its sites together, with the plausibility rules of
-clinical-rules.md section 1.1 applied on both sides of every limit."""
+rule book section 1.1 applied on both sides of every limit."""
 
 import datetime as dt
 

@@ -111,7 +111,7 @@ class PatientQuerySet(models.QuerySet):
 
 
 class Patient(models.Model):
-    """A patient's profile: the facts the clinical rules need (clinical-rules.md 2.2, 8)."""
+    """A patient's profile: the facts the clinical rules need (rule book sections 2.2 and 8)."""
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="patient")
     birth_date = models.DateField("date of birth")
@@ -120,7 +120,7 @@ class Patient(models.Model):
     tallest_height_cm = models.DecimalField(
         "tallest recalled height (cm)", max_digits=4, decimal_places=1, null=True, blank=True
     )
-    # FRAX-style risk factors, clinical-rules.md section 8.
+    # FRAX-style risk factors, rule book section 8.
     current_smoking = models.BooleanField("current smoker", default=False)
     alcohol_3_or_more_units = models.BooleanField("alcohol 3 or more units a day", default=False)
     glucocorticoids = models.BooleanField(

@@ -6,7 +6,7 @@ from tracker.records.models import ClinicalSettings
 
 
 class ClinicalSettingsForm(forms.ModelForm):
-    """What a clinician may set per patient (clinical-rules.md 3.2, 4, 6)."""
+    """What a clinician may set per patient (rule book sections 3.2, 4 and 6)."""
 
     class Meta:
         model = ClinicalSettings

@@ -98,7 +98,7 @@ class TargetLine:
 
 
 def target_lines(assessment: Assessment) -> list[TargetLine]:
-    """Treat-to-target (clinical-rules.md 6): each site's gap to the target T-score."""
+    """Treat-to-target (rule book section 6): each site's gap to the target T-score."""
     return [
         TargetLine(site_label(t.site, t.side), t.t_score, t.target, t.met, t.gap)
         for t in assessment.targets

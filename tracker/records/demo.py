@@ -16,7 +16,7 @@ demo is seeded:
 T- and Z-scores are derived from the BMD with the young-adult reference means
 below (rounded half away from zero to one decimal) so that the three numbers on
 each demo report agree; the app itself always stores the printed values and
-never recomputes them (clinical-rules.md section 1).
+never recomputes them (rule book section 1).
 
 Deterministic: the only randomness is `random.Random` seeded with the e-mail.
 """

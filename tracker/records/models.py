@@ -1,4 +1,4 @@
-"""What a patient's bone-health record holds (clinical-rules.md sections 1, 5, 7, 8).
+"""What a patient's bone-health record holds (rule book sections 1, 5, 7, 8).
 
 Every entry records who entered it, how and when (section 1: provenance).
 """
@@ -278,7 +278,7 @@ class ClinicalEvent(Entry):
 
 
 class ClinicalSettings(models.Model):
-    """Per-patient overrides a clinician sets (clinical-rules.md 4 and 6)."""
+    """Per-patient overrides a clinician sets (rule book sections 4 and 6)."""
 
     patient = models.OneToOneField(
         Patient, on_delete=models.CASCADE, related_name="clinical_settings"
