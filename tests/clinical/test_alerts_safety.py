@@ -1,14 +1,12 @@
 """Sections 5.1 (RALOX-VTE, DRUG-OVERLAP), 6 (TREATMENT-FAILURE, FRACTURE-ON-THERAPY,
-SEVERE-OSTEOPOROSIS), 7 (HEIGHT-LOSS) and the scan reminders as alerts."""
+SEVERE-OSTEOPOROSIS) and 7 (HEIGHT-LOSS)."""
 
 from datetime import date, timedelta
 
 import pytest
 
-from tracker.clinical.alerts import SEVERITY_RANK, Alert, severity_rank, sort_alerts
 from tracker.clinical.assess import assess
 from tracker.clinical.dates import add_months
-from tracker.clinical.history import Overrides, RiskFactors
 
 from .builders import TODAY, course, event, fracture, height, history, profile, scan, site
 
@@ -353,87 +351,3 @@ def test_height_loss_between_measured_heights(later, warned):
 
 def test_height_loss_needs_heights():
     assert "HEIGHT-LOSS" not in _rules(history(profile(tallest="170")))
-
-
-# --- scan reminders as alerts -----------------------------------------------------------------
-
-LAST = date(2022, 1, 10)
-
-
-@pytest.mark.parametrize(
-    ("offset", "rule_id", "severity", "suffix"),
-    [
-        (-61, None, None, None),
-        (-60, "SCAN-DUE", "info", ":upcoming"),
-        (0, "SCAN-DUE", "warn", ":due"),
-        (89, "SCAN-DUE", "warn", ":due"),
-        (90, "SCAN-OVERDUE", "warn", ""),
-    ],
-)
-def test_scan_due_and_scan_overdue_alerts(offset, rule_id, severity, suffix):
-    hist = history(profile(age=60, sex="male"), scans=(scan(5, LAST, site(t="-1.5")),))
-    due = add_months(LAST, 24)
-    found = _rules(hist, due + timedelta(days=offset))
-    scan_rules = {"SCAN-DUE", "SCAN-OVERDUE"} & set(found)
-    assert scan_rules == ({rule_id} if rule_id else set())
-    if rule_id:
-        (alert,) = found[rule_id]
-        assert alert.severity == severity
-        assert alert.key == f"{rule_id}:after-scan-5:due-{due.isoformat()}{suffix}"
-        assert alert.topic == "scan:after-scan-5"
-        assert "not on treatment: every 2 years" in alert.explanation
-
-
-def test_scan_baseline_alert():
-    (alert,) = _rules(history(profile(age=70)))["SCAN-BASELINE"]
-    assert (alert.severity, alert.key) == ("warn", "SCAN-BASELINE:no-scan")
-    assert alert.explanation.startswith("No scan on record; a baseline scan is recommended")
-    assert "(woman aged 65+)" in alert.explanation
-
-
-def test_scan_prompt_alerts():
-    prof = profile(risk=RiskFactors(glucocorticoids=True))
-    hist = history(
-        prof,
-        scans=(scan(5, LAST, site(t="-1.5")),),
-        fractures=(fracture(3, date(2023, 1, 1), "wrist_forearm"),),
-    )
-    prompts = {a.key: a for a in _rules(hist)["SCAN-PROMPT"]}
-    assert set(prompts) == {
-        "SCAN-PROMPT:fracture-3",
-        "SCAN-PROMPT:glucocorticoids-since-unknown",
-    }
-    assert prompts["SCAN-PROMPT:fracture-3"].due_date == date(2023, 1, 1)
-    assert prompts["SCAN-PROMPT:glucocorticoids-since-unknown"].due_date == LAST
-
-
-# --- ordering ------------------------------------------------------------------------------
-
-
-def _a(severity, day, rule="X"):
-    return Alert(rule, severity, "", "", "", day, f"{rule}:{day}", f"{rule}:{day}", "")
-
-
-def test_sort_most_severe_first_then_oldest():
-    info, warn, alert = (
-        _a("info", date(2020, 1, 1)),
-        _a("warn", date(2024, 1, 1)),
-        _a("alert", date(2025, 1, 1)),
-    )
-    old_warn = _a("warn", date(2021, 1, 1))
-    assert sort_alerts([info, warn, alert, old_warn]) == (alert, old_warn, warn, info)
-    assert severity_rank("alert") < severity_rank("warn") < severity_rank("info")
-    assert [alert.rank, warn.rank, info.rank] == [0, 1, 2]
-    assert set(SEVERITY_RANK) == {"info", "warn", "alert"}
-
-
-def test_assessment_alerts_are_sorted_and_cite_sources():
-    hist = history(
-        profile(age=70),
-        courses=(course(1, "raloxifene", date(2024, 1, 1)),),
-        events=(event(1, date(2023, 1, 1), "blood_clot"),),
-    )
-    alerts = assess(hist, TODAY).alerts
-    assert [a.rule_id for a in alerts] == ["RALOX-VTE", "SCAN-BASELINE"]
-    assert all(a.source and a.title and a.explanation and a.clinician_line for a in alerts)
-    assert Overrides() == hist.overrides
