@@ -55,7 +55,7 @@ MANUFACTURER_LABELS: Mapping[str, str] = {
     "other": "another make",
 }
 
-SOURCE = "ISCD precision calculator; Genant 1994 (clinical-rules 3)"
+SOURCE = "ISCD precision calculator; Genant 1994 (section 3)"
 
 LscSource = Literal["clinician", "facility_g", "facility_pct", "default"]
 Direction = Literal["increase", "decrease", "stable"]

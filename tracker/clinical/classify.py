@@ -62,8 +62,8 @@ CATEGORY_LABELS: dict[str, str] = {
     NO_SCAN: "No scan on record",
 }
 
-SOURCE_WHO = "WHO 1994; ISCD; AACE/ACE 2020 (clinical-rules 2.1)"
-SOURCE_Z = "ISCD official positions (clinical-rules 2.2)"
+SOURCE_WHO = "WHO 1994; ISCD; AACE/ACE 2020 (section 2.1)"
+SOURCE_Z = "ISCD official positions (section 2.2)"
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ class StandingDiagnosis:
     basis: tuple[str, ...]
     # True when the latest scan alone would say less: show both, never downgrade silently.
     differs_from_latest_scan: bool
-    source: str = "AACE/ACE 2020 (clinical-rules 2.1)"
+    source: str = "AACE/ACE 2020 (section 2.1)"
 
 
 def classification_mode(profile: Profile, on: date, status: str | None = None) -> tuple[Mode, str]:

@@ -62,7 +62,7 @@ BASELINE_FRACTURE_AFTER_AGE = 50
 BASELINE_MAN_WITH_RISK_FACTOR_AGE = 50
 ADULT_AGE = 20
 
-SOURCE = "BHOF/NOF; Endocrine Society; ASBMR 2016; Gourlay NEJM 2012; ISCD 2023 (clinical-rules 4)"
+SOURCE = "BHOF/NOF; Endocrine Society; ASBMR 2016; Gourlay NEJM 2012; ISCD 2023 (section 4)"
 
 Level = Literal["none", "not_yet", "upcoming", "due", "overdue", "baseline"]
 
