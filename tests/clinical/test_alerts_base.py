@@ -15,7 +15,17 @@ from .builders import TODAY, course, event, history, profile
 
 
 def _a(severity, day, rule="X"):
-    return Alert(rule, severity, "", "", "", day, f"{rule}:{day}", f"{rule}:{day}", "")
+    return Alert(
+        rule_id=rule,
+        severity=severity,
+        title="",
+        explanation="",
+        clinician_line="",
+        due_date=day,
+        key=f"{rule}:{day}",
+        topic=f"{rule}:{day}",
+        source="",
+    )
 
 
 def test_sort_most_severe_first_then_oldest():

@@ -61,7 +61,7 @@ LscSource = Literal["clinician", "facility_g", "facility_pct", "default"]
 Direction = Literal["increase", "decrease", "stable"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Comparability:
     same_make: bool
     uncertain: bool
@@ -74,7 +74,7 @@ class Comparability:
         return "uncertain" if self.uncertain else "comparable"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Change:
     """One comparison of a site's BMD with a reference scan."""
 
@@ -94,7 +94,7 @@ class Change:
     days: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ChangeRow:
     """One site and side on one scan, with its change against baseline and previous."""
 
@@ -136,9 +136,9 @@ def comparability(now: Scan, ref: Scan) -> Comparability:
     """Section 3.4: different make -> not comparable; other model or facility -> uncertain."""
     if not same_make(now, ref):
         return Comparability(
-            False,
-            False,
-            (
+            same_make=False,
+            uncertain=False,
+            reasons=(
                 f"different scanner make ({MANUFACTURER_LABELS[ref.manufacturer]} then "
                 f"{MANUFACTURER_LABELS[now.manufacturer]})",
             ),
@@ -148,7 +148,7 @@ def comparability(now: Scan, ref: Scan) -> Comparability:
         reasons.append("different scanner model")
     if _norm(now.facility) != _norm(ref.facility):
         reasons.append("different facility")
-    return Comparability(True, bool(reasons), tuple(reasons))
+    return Comparability(same_make=True, uncertain=bool(reasons), reasons=tuple(reasons))
 
 
 def _lsc_base(

@@ -13,7 +13,7 @@ DrugClass = Literal["antiresorptive", "weak_antiresorptive", "anabolic", "dual"]
 RouteKind = Literal["oral", "iv", "injection", "nasal", "other"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Drug:
     code: str
     name: str

@@ -67,7 +67,7 @@ SOURCE = "BHOF/NOF; Endocrine Society; ASBMR 2016; Gourlay NEJM 2012; ISCD 2023 
 Level = Literal["none", "not_yet", "upcoming", "due", "overdue", "baseline"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ScanPrompt:
     """ "Talk to your clinician about a scan now": a new fracture or a bone-losing drug."""
 
@@ -77,7 +77,7 @@ class ScanPrompt:
     key: str  # stable id of what triggered it, e.g. "fracture-7"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class NextScan:
     due_date: date | None
     # Always says why, e.g. "on stable therapy: every 2 years".
@@ -204,11 +204,11 @@ def _interval(
 def _prompts(history: PatientHistory, last: Scan) -> tuple[ScanPrompt, ...]:
     prompts = [
         ScanPrompt(
-            "fracture",
-            f.date,
-            f"a fragility fracture on {f.date.isoformat()}, after your last scan: "
+            kind="fracture",
+            date=f.date,
+            reason=f"a fragility fracture on {f.date.isoformat()}, after your last scan: "
             "talk to your clinician about a scan now",
-            f"fracture-{f.id}",
+            key=f"fracture-{f.id}",
         )
         for f in sorted(history.fractures, key=lambda f: (f.date, f.id))
         if f.fragility and f.date > last.date
@@ -219,11 +219,11 @@ def _prompts(history: PatientHistory, last: Scan) -> tuple[ScanPrompt, ...]:
     if risk.glucocorticoids and (since is None or since > last.date):
         prompts.append(
             ScanPrompt(
-                "glucocorticoids",
-                since,
-                "glucocorticoid tablets (5 mg a day or more for 3 months or more) "
+                kind="glucocorticoids",
+                date=since,
+                reason="glucocorticoid tablets (5 mg a day or more for 3 months or more) "
                 "can thin bones: talk to your clinician about a scan now",
-                f"glucocorticoids-since-{since.isoformat() if since else 'unknown'}",
+                key=f"glucocorticoids-since-{since.isoformat() if since else 'unknown'}",
             )
         )
     return tuple(prompts)
@@ -275,33 +275,33 @@ def next_scan(history: PatientHistory, standing: StandingDiagnosis, today: date)
         indications = baseline_indications(history, today)
         if not indications:
             return NextScan(
-                None,
-                "no scan on record, and no reason for a first scan was found",
-                None,
-                "none",
-                "no_indication",
-                None,
-                None,
-                None,
-                False,
-                None,
-                None,
-                (),
+                due_date=None,
+                reason="no scan on record, and no reason for a first scan was found",
+                rule_id=None,
+                level="none",
+                basis="no_indication",
+                interval_months=None,
+                last_scan_id=None,
+                last_scan_date=None,
+                overridden=False,
+                upcoming_from=None,
+                overdue_from=None,
+                prompts=(),
             )
         why = "; ".join(dict.fromkeys(reason for _, reason in indications))
         return NextScan(
-            min(since for since, _ in indications),
-            f"no scan on record; a baseline scan is recommended ({why})",
-            "SCAN-BASELINE",
-            "baseline",
-            "baseline",
-            None,
-            None,
-            None,
-            False,
-            None,
-            None,
-            (),
+            due_date=min(since for since, _ in indications),
+            reason=f"no scan on record; a baseline scan is recommended ({why})",
+            rule_id="SCAN-BASELINE",
+            level="baseline",
+            basis="baseline",
+            interval_months=None,
+            last_scan_id=None,
+            last_scan_date=None,
+            overridden=False,
+            upcoming_from=None,
+            overdue_from=None,
+            prompts=(),
         )
 
     last = scans[-1]

@@ -77,7 +77,7 @@ def as_of(history: PatientHistory, today: date) -> PatientHistory:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Holiday:
     course: Course  # the bisphosphonate course that ended for a holiday
     start: date  # its last day on the drug

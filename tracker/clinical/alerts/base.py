@@ -44,7 +44,7 @@ SOURCES: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Alert:
     rule_id: str
     severity: Severity
