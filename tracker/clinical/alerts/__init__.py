@@ -31,9 +31,11 @@ DMAB-LONG-DELAY), "pth:lifetime" (PTH-NEAR-LIMIT -> PTH-OVER-LIMIT),
 (BP-HOLIDAY-REVIEW 24 months -> 36 months or a resume trigger),
 "therapy:since-<date>" (FRACTURE-ON-THERAPY -> TREATMENT-FAILURE) and
 "scan:after-scan-<id>" (SCAN-DUE upcoming -> due -> SCAN-OVERDUE).
+ROMO-DUE and ZOL-DUE escalate nothing: like DMAB-DUE they are about the course
+and its last dose ("ROMO-DUE:course-<id>:dose-<id>"), and the key is the topic.
 
 `due_date` is the day the alert's situation began: the dose or scan due date
-for DMAB-DUE, ZOL-DUE and SCAN-DUE, the first day past the limit for the
+for DMAB-DUE, ROMO-DUE, ZOL-DUE and SCAN-DUE, the first day past the limit for the
 "late"/"over" rules, the event's date for fractures, clots and the like.
 
 SCAN-PROMPT (a new fragility fracture or glucocorticoids since the last scan:
@@ -85,6 +87,8 @@ from tracker.clinical.alerts.romosozumab import (
     ROMO_COURSE_END_FROM_DOSE,
     ROMO_CV_EVENT_KINDS,
     ROMO_CV_LOOKBACK_DAYS,
+    ROMO_DUE_INTERVAL_MONTHS,
+    ROMO_DUE_SHOWN_DAYS_BEFORE,
     ROMO_MAX_COURSE_MONTHS,
     ROMO_MAX_DOSES,
     romo_doses,
@@ -132,6 +136,8 @@ __all__ = [
     "ROMO_COURSE_END_FROM_DOSE",
     "ROMO_CV_EVENT_KINDS",
     "ROMO_CV_LOOKBACK_DAYS",
+    "ROMO_DUE_INTERVAL_MONTHS",
+    "ROMO_DUE_SHOWN_DAYS_BEFORE",
     "ROMO_MAX_COURSE_MONTHS",
     "ROMO_MAX_DOSES",
     "SEVERE_OSTEOPOROSIS",

@@ -21,6 +21,7 @@ SOURCES: dict[str, str] = {
     "DMAB-LONG-DELAY": "Lyu et al., Ann Intern Med 2020 (section 5.1)",
     "DMAB-STOP-NO-TRANSITION": "ECTS 2021 (Tsourdi); Endocrine Society 2019 (section 5.1)",
     "ROMO-COUNT": "Evenity label (section 5.1)",
+    "ROMO-DUE": "Evenity label; 7 days' notice ours (section 5.1)",
     "ROMO-COURSE-END": "Evenity label; Endocrine Society 2020 (section 5.1)",
     "ROMO-OVER-12": "Evenity label (section 5.1)",
     "ROMO-CV": "Evenity label, boxed warning (section 5.1)",

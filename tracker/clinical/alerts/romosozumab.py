@@ -27,6 +27,11 @@ ROMO_COURSE_END_FROM_DOSE = 10  # ROMO-COURSE-END from dose 10
 ROMO_MAX_COURSE_MONTHS = 12  # ROMO-OVER-12: course running past 12 months
 ROMO_CV_LOOKBACK_DAYS = 365  # ROMO-CV: heart attack or stroke in the 365 days before
 ROMO_CV_EVENT_KINDS: tuple[str, ...] = ("heart_attack", "stroke")
+# ROMO-DUE: the next monthly dose is due 1 calendar month after the dose actually
+# given (section 11.1: clamped to a shorter month's end), shown from 7 days before
+# [ours]. There is no "late" stage: ROMO-OVER-12 covers a course that drags on.
+ROMO_DUE_INTERVAL_MONTHS = 1
+ROMO_DUE_SHOWN_DAYS_BEFORE = 7
 
 
 def romo_doses(courses: list[Course]) -> list[tuple[Course, Dose | None, date]]:
@@ -80,6 +85,7 @@ def romosozumab_alerts(history: PatientHistory, today: date) -> list[Alert]:
                     ref,
                 )
             )
+            found.extend(_romo_due(course, dose, n, day, today))
             if n >= ROMO_COURSE_END_FROM_DOSE and not _antiresorptive_since(
                 history, course.start, exclude=course
             ):
@@ -138,6 +144,30 @@ def romosozumab_alerts(history: PatientHistory, today: date) -> list[Alert]:
                 )
             )
     return found
+
+
+def _romo_due(course: Course, dose: Dose | None, n: int, last: date, today: date) -> list[Alert]:
+    """ROMO-DUE for a running course whose latest dose is lifetime dose `n`.
+
+    None after dose 12: the course is complete and no further dose is due.
+    """
+    if n >= ROMO_MAX_DOSES:
+        return []
+    due = add_months(last, ROMO_DUE_INTERVAL_MONTHS)
+    if today < due - timedelta(days=ROMO_DUE_SHOWN_DAYS_BEFORE):
+        return []
+    return [
+        _alert(
+            "ROMO-DUE",
+            "info",
+            f"Next romosozumab injection due {_d(due)}",
+            f"Your last romosozumab (Evenity) injection, dose {n} of {ROMO_MAX_DOSES}, was on "
+            f"{_d(last)}. Dose {n + 1} is due a month later, on {_d(due)}.",
+            f"Romosozumab dose {n + 1}/{ROMO_MAX_DOSES} due {_d(due)}.",
+            due,
+            dose_ref(course, dose),
+        )
+    ]
 
 
 def _antiresorptive_since(history: PatientHistory, since: date, exclude: Course) -> bool:
