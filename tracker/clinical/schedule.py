@@ -1,9 +1,11 @@
 """Section 4: when is the next DXA scan due, and why (SCAN-DUE, SCAN-OVERDUE, SCAN-BASELINE).
 
 One rule decides the interval, in this order: a clinician's override; a
-bisphosphonate holiday; therapy started or changed since the last scan;
-stable therapy; untreated (osteoporosis, then Gourlay 2012 for older women,
-then everyone else). The reminder level then follows from today.
+bisphosphonate holiday or therapy started or changed since the last scan
+(both can apply, since stopping for a holiday is a change, section 11.2: the
+earlier due date wins); stable therapy; untreated (osteoporosis, then Gourlay
+2012 for older women, then everyone else). The reminder level then follows
+from today.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Literal
 from tracker.clinical.classify import (
     T_OSTEOPOROSIS_MAX,
     StandingDiagnosis,
+    classification_mode,
     lowest_result,
     sorted_scans,
 )
@@ -46,9 +49,9 @@ GOURLAY_BANDS: tuple[tuple[Decimal, int], ...] = (
 GOURLAY_HIP_SITES: tuple[str, ...] = ("total_hip", "femoral_neck")
 # Section 4 [ours]: any other untreated adult; a clinician may change it.
 UNTREATED_INTERVAL_MONTHS = 24
-# [ours] Untreated osteoporosis (T <= -2.5, or a standing diagnosis): the table
-# gives it 2 years, longer than Gourlay's 1 year for T -2.49; the safer reading
-# keeps it no longer than that band.
+# Section 4 [ours, in line with Gourlay's shortest band]: untreated with
+# osteoporosis (T <= -2.5 on a scan read in WHO mode, or a standing diagnosis;
+# section 11.3).
 UNTREATED_OSTEOPOROSIS_INTERVAL_MONTHS = 12
 # Section 4 [ours]: reminder levels around the due date.
 UPCOMING_DAYS_BEFORE = 60  # info
@@ -109,47 +112,86 @@ def _lowest_hip_t(scan: Scan) -> Decimal | None:
     return min(scores) if scores else None
 
 
-def _has_osteoporosis_t(scan: Scan) -> bool:
-    found = lowest_result(scan, "t_score")
-    return found is not None and found[1] <= T_OSTEOPOROSIS_MAX
+def _untreated_osteoporosis(
+    history: PatientHistory, last: Scan, standing: StandingDiagnosis
+) -> bool:
+    """Section 11.3: a standing diagnosis, or T <= -2.5 on a latest scan read in WHO mode.
+
+    In Z-score mode (premenopausal women, men under 50) and under 20 a low
+    T-score does not count: "any other adult" applies.
+    """
+    if standing.category is not None:
+        return True
+    mode, _ = classification_mode(history.profile, last.date, last.menopausal_status)
+    found = lowest_result(last, "t_score")
+    return mode == "who" and found is not None and found[1] <= T_OSTEOPOROSIS_MAX
+
+
+def therapy_changes(history: PatientHistory, since: date, today: date) -> list[date]:
+    """The dates of therapy changes from `since` to `today`, oldest first (section 11.2).
+
+    A change is dated by the first day on a new drug (its start) or the first day
+    off a stopped drug (its end + 1 day: the end is the last day on it). Stopping
+    for a drug holiday is a change like any other stop.
+    """
+    changes = set()
+    for course in history.courses:
+        if since <= course.start <= today:
+            changes.add(course.start)
+        if course.end is not None and since <= course.end + timedelta(days=1) <= today:
+            changes.add(course.end + timedelta(days=1))
+    return sorted(changes)
+
+
+def _holiday_row(
+    history: PatientHistory, last: Scan, today: date
+) -> tuple[str, date, int | None, str] | None:
+    holiday = bp_holiday(history, today)
+    if holiday is None:
+        return None
+    by_scan = add_months(last.date, BP_HOLIDAY_SCAN_INTERVAL_MONTHS)
+    review = add_months(holiday.first_day, BP_HOLIDAY_REVIEW_MONTHS)
+    if review < by_scan:
+        return (
+            "bp_holiday",
+            review,
+            None,
+            f"bisphosphonate drug holiday since {holiday.first_day.isoformat()}: "
+            f"a scan at the holiday review, {_years(BP_HOLIDAY_REVIEW_MONTHS)} "
+            "into the holiday",
+        )
+    return (
+        "bp_holiday",
+        by_scan,
+        BP_HOLIDAY_SCAN_INTERVAL_MONTHS,
+        f"on a bisphosphonate drug holiday: every {_years(BP_HOLIDAY_SCAN_INTERVAL_MONTHS)}",
+    )
 
 
 def _interval(
     history: PatientHistory, last: Scan, standing: StandingDiagnosis, today: date
 ) -> tuple[str, date, int | None, str]:
     """(basis, due date before the 12-month floor, interval in months, reason)."""
-    holiday = bp_holiday(history, today)
-    if holiday is not None:
-        by_scan = add_months(last.date, BP_HOLIDAY_SCAN_INTERVAL_MONTHS)
-        review = add_months(holiday.start, BP_HOLIDAY_REVIEW_MONTHS)
-        if review < by_scan:
-            return (
-                "bp_holiday",
-                review,
-                None,
-                f"bisphosphonate drug holiday since {holiday.start.isoformat()}: "
-                f"a scan at the holiday review, {_years(BP_HOLIDAY_REVIEW_MONTHS)} "
-                "into the holiday",
-            )
-        return (
-            "bp_holiday",
-            by_scan,
-            BP_HOLIDAY_SCAN_INTERVAL_MONTHS,
-            f"on a bisphosphonate drug holiday: every {_years(BP_HOLIDAY_SCAN_INTERVAL_MONTHS)}",
-        )
-
-    changes = [c.start for c in history.courses if c.start >= last.date] + [
-        c.end for c in history.courses if c.end is not None and last.date <= c.end <= today
-    ]
+    holiday = _holiday_row(history, last, today)
+    # Section 11.2: the earliest change since the last scan dates the interval; a
+    # change on the scan's own day counts (that scan is the change's baseline).
+    changes = therapy_changes(history, last.date, today)
     if changes:
-        change = min(changes)
-        return (
+        change = changes[0]
+        changed = (
             "therapy_changed",
             add_months(change, THERAPY_CHANGED_INTERVAL_MONTHS),
             THERAPY_CHANGED_INTERVAL_MONTHS,
             f"treatment started or changed on {change.isoformat()}, after the last scan: "
             f"{_years(THERAPY_CHANGED_INTERVAL_MONTHS)} after the change",
         )
+        # A holiday begun since the last scan is also a change (section 11.2): both
+        # rows apply, and the earlier due date wins [ours].
+        if holiday is not None and holiday[1] < changed[1]:
+            return holiday
+        return changed
+    if holiday is not None:
+        return holiday
 
     if any(active_on(course, today) for course in history.courses):
         return (
@@ -159,7 +201,7 @@ def _interval(
             f"on stable therapy: every {_years(STABLE_THERAPY_INTERVAL_MONTHS)}",
         )
 
-    if standing.category is not None or _has_osteoporosis_t(last):
+    if _untreated_osteoporosis(history, last, standing):
         months = UNTREATED_OSTEOPOROSIS_INTERVAL_MONTHS
         return (
             "untreated_osteoporosis",

@@ -152,17 +152,18 @@ def _holiday_alerts(
     holiday = bp_holiday(history, today)
     if holiday is None:
         return []
-    course, start = holiday.course, holiday.start
+    # Section 11.1: the holiday starts the day after the last day on the drug.
+    course, start = holiday.course, holiday.first_day
     topic = f"bp-holiday:course-{course.id}"
     resume = (
         "Reasons to restart sooner: a new fracture, or bone density falling by more "
         "than the least significant change."
     )
     fractures = sorted(
-        (f for f in history.fractures if f.fragility and f.date > start),
+        (f for f in history.fractures if f.fragility and f.date >= start),
         key=lambda f: (f.date, f.id),
     )
-    losses = significant_decreases(rows, CLASSIFYING_SITES, after=start)
+    losses = significant_decreases(rows, CLASSIFYING_SITES, after=start - timedelta(days=1))
     if fractures or losses:
         events = [(f.date, f"a fracture on {_d(f.date)}", f"fracture-{f.id}") for f in fractures]
         events += [
