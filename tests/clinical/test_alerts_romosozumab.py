@@ -244,3 +244,19 @@ def test_romo_due_constants_are_exported_from_the_alerts_package():
     assert (alerts.ROMO_DUE_INTERVAL_MONTHS, alerts.ROMO_DUE_SHOWN_DAYS_BEFORE) == (1, 7)
     assert {"ROMO_DUE_INTERVAL_MONTHS", "ROMO_DUE_SHOWN_DAYS_BEFORE"} <= set(alerts.__all__)
     assert "ROMO-DUE" in alerts.SOURCES
+
+
+@pytest.mark.parametrize(
+    ("end", "alerted"),
+    [
+        (add_months(START, 12), False),  # the last day on it is the 12-month day
+        (add_months(START, 12) + timedelta(days=1), True),
+    ],
+)
+def test_romo_over_12_11_14_stays_after_the_course_ends(end, alerted):
+    hist = history(courses=(course(1, "romosozumab", START, end, "course_completed", _doses(12)),))
+    found = _by_rule(hist, add_months(START, 18))
+    keys = [a.key for a in found.get("ROMO-OVER-12", [])]
+    assert keys == (["ROMO-OVER-12:course-1:over-12-months"] if alerted else [])
+    if alerted:
+        assert f"ran until {end.isoformat()}" in found["ROMO-OVER-12"][0].explanation

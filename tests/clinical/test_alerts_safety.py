@@ -63,7 +63,8 @@ def test_ralox_vte(raloxifene, events, alerted):
         ("teriparatide", "denosumab", True),  # anabolic with denosumab
         ("denosumab", "abaloparatide", True),
         ("romosozumab", "denosumab", True),
-        ("romosozumab", "alendronate", True),  # dual action counts as antiresorptive
+        ("romosozumab", "alendronate", False),  # 11.15: romosozumab counts as an anabolic
+        ("romosozumab", "teriparatide", False),
         ("teriparatide", "alendronate", False),
         ("teriparatide", "raloxifene", False),
     ],
@@ -158,6 +159,12 @@ def test_treatment_failure_two_fractures_after_12_months(today, rule_id):
         assert alert.key == "FRACTURE-ON-THERAPY:fracture-2"
 
 
+@pytest.mark.parametrize(("day", "counted"), [(T0 - timedelta(days=1), False), (T0, True)])
+def test_fracture_on_therapy_11_13_from_the_first_day_on_therapy(day, counted):
+    found = _rules(history(courses=_on_therapy(), fractures=(fracture(1, day, "hip"),)))
+    assert ("FRACTURE-ON-THERAPY" in found) is counted
+
+
 def test_fracture_on_therapy_one_fracture():
     hist = history(courses=_on_therapy(), fractures=(fracture(1, date(2024, 3, 1), "upper_arm"),))
     found = _rules(hist)
@@ -169,7 +176,6 @@ def test_fracture_on_therapy_one_fracture():
 @pytest.mark.parametrize(
     "fractures",
     [
-        (fracture(1, T0, "hip"),),  # on the start day: not "since therapy started"
         (fracture(1, date(2023, 1, 1), "hip", fragility=False),),
         (fracture(1, date(2021, 1, 1), "hip"),),
     ],
@@ -292,10 +298,17 @@ def test_severe_osteoporosis_info(t, shown):
 # --- HEIGHT-LOSS --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("current", "warned"), [("156.1", False), ("156.0", True)])
-def test_height_loss_from_tallest_recalled(current, warned):
+@pytest.mark.parametrize(
+    ("current", "measured", "warned"),
+    [
+        ("156.1", True, False),
+        ("156.0", True, True),
+        ("150.0", False, False),  # 11.9: a self-reported height never raises it
+    ],
+)
+def test_height_loss_11_9_measured_height_against_tallest_recalled(current, measured, warned):
     prof = profile(tallest="160.0")
-    hist = history(prof, heights=(height(1, date(2024, 1, 1), current, measured=False),))
+    hist = history(prof, heights=(height(1, date(2024, 1, 1), current, measured=measured),))
     found = _rules(hist)
     assert ("HEIGHT-LOSS" in found) is warned
     if warned:

@@ -32,24 +32,21 @@ def _hip_scan(t, day=LAST, **extra):
         ({"age": 65}, (), (), True),  # woman >= 65
         ({"age": 69, "sex": "male"}, (), (), False),
         ({"age": 70, "sex": "male"}, (), (), True),  # man >= 70
+        # 11.16: "fracture after 50" is a fragility fracture at age 50 or over.
+        ({"age": 60, "sex": "male"}, (fracture(1, date(2024, 1, 1)),), (), True),
         (
             {"age": 60, "sex": "male"},
             (fracture(1, TODAY - timedelta(days=400), fragility=False),),
             (),
-            True,
-        ),
-        (
-            {"age": 50, "sex": "male"},
-            (fracture(1, date(2024, 1, 1), fragility=False),),
-            (),
             False,
-        ),  # aged 49 then
+        ),
+        ({"age": 50, "sex": "male"}, (fracture(1, date(2024, 1, 1)),), (), False),  # aged 49
         (
             {"age": 35, "status": "premenopausal"},
             (fracture(1, date(2024, 1, 1)),),
             (),
-            True,
-        ),  # fragility
+            False,
+        ),  # 11.16: a fragility fracture before 50 is not the indication
         ({"age": 55}, (), (course(1, "raloxifene", date(2024, 1, 1)),), True),  # on therapy
         ({"age": 55}, (), (course(1, "raloxifene", date(2020, 1, 1), date(2021, 1, 1)),), False),
         ({"age": 19, "sex": "male"}, (fracture(1, date(2024, 1, 1)),), (), False),  # not an adult

@@ -288,8 +288,9 @@ def baseline_indications(history: PatientHistory, today: date) -> tuple[tuple[da
             (birthday(profile.birth_date, BASELINE_MAN_AGE), f"man aged {BASELINE_MAN_AGE}+")
         )
     for f in sorted(history.fractures, key=lambda f: (f.date, f.id)):
-        if f.fragility or age_on(profile.birth_date, f.date) >= BASELINE_FRACTURE_AFTER_AGE:
-            found.append((f.date, "a fracture after 50 or a fragility fracture"))
+        # Section 11.16: "fracture after 50" is a fragility fracture at age 50 or over.
+        if f.fragility and age_on(profile.birth_date, f.date) >= BASELINE_FRACTURE_AFTER_AGE:
+            found.append((f.date, f"a fragility fracture at {BASELINE_FRACTURE_AFTER_AGE} or over"))
             break
     risk = profile.risk_factors
     if risk.any:

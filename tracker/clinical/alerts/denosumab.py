@@ -100,7 +100,9 @@ def denosumab_alerts(history: PatientHistory, today: date) -> list[Alert]:
         counts = kind.is_bisphosphonate or (
             not DMAB_TRANSITION_NEEDS_BISPHOSPHONATE and kind.drug_class == "antiresorptive"
         )
-        if counts and other.start <= deadline and last_day(other, today) >= last:
+        # Section 11.12: a bisphosphonate closes it whenever it starts, even after the
+        # deadline (the clinician's acknowledgement stays in the audit trail).
+        if counts and last_day(other, today) >= last:
             return found
     stopped = "was stopped" if not running else "has not been given for a long time"
     found.append(

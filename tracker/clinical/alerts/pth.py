@@ -97,7 +97,8 @@ def anabolic_followon_alerts(history: PatientHistory, today: date) -> list[Alert
             continue
         followed = False
         for other in history.courses:
-            if other is course or other.start > window_end:
+            # Section 11.19: a follow-on closes it whenever it starts, even after day 90.
+            if other is course:
                 continue
             kind = drug_of(other)
             # A full antiresorptive still running after the anabolic ended.

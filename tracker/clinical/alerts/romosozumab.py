@@ -105,17 +105,24 @@ def romosozumab_alerts(history: PatientHistory, today: date) -> list[Alert]:
                 )
         first = first_dose_date(course)
         limit = add_months(first, ROMO_MAX_COURSE_MONTHS)
-        if running and today > limit:
+        # Section 11.14: raised while the course runs past 12 months, and kept after it
+        # ends (until a clinician acknowledges it), so it is judged on the last day on it.
+        if last_day(course, today) > limit:
+            ran = (
+                "is still recorded as running"
+                if running
+                else f"ran until {_d(last_day(course, today))},"
+            )
             found.append(
                 _alert(
                     "ROMO-OVER-12",
                     "alert",
                     "Romosozumab course has run past 12 months",
-                    f"Your romosozumab (Evenity) course began on {_d(first)} and is still "
-                    f"recorded as running more than {ROMO_MAX_COURSE_MONTHS} months later. "
-                    "The course should end after 12 monthly doses. If it has ended, record "
-                    "the end date; otherwise talk to your clinician.",
-                    f"Romosozumab course running since {_d(first)} (> 12 months).",
+                    f"Your romosozumab (Evenity) course began on {_d(first)} and {ran} more "
+                    f"than {ROMO_MAX_COURSE_MONTHS} months later. The course should end after "
+                    "12 monthly doses. If it has ended earlier, correct the end date; "
+                    "otherwise talk to your clinician.",
+                    f"Romosozumab course since {_d(first)} ran past 12 months.",
                     limit + timedelta(days=1),
                     f"course-{course.id}:over-12-months",
                 )

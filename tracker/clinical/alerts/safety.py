@@ -29,6 +29,10 @@ TREATMENT_FAILURE_MIN_MONTHS = 12
 TREATMENT_FAILURE_MIN_FRACTURES = 2
 TREATMENT_FAILURE_BMD_SITES: tuple[str, ...] = ("lumbar_spine", "total_hip")
 
+# DRUG-OVERLAP [ours]: the classes that count as antiresorptives; romosozumab ("dual")
+# counts as an anabolic only (section 11.15).
+OVERLAP_ANTIRESORPTIVE_CLASSES: tuple[str, ...] = ("antiresorptive", "weak_antiresorptive")
+
 # --- Height (section 7; NOF 2014; Siminoski 2006) ---
 HEIGHT_LOSS_FROM_TALLEST_CM = Decimal("4.0")
 HEIGHT_LOSS_MEASURED_CM = Decimal("2.0")
@@ -60,9 +64,14 @@ def raloxifene_alerts(history: PatientHistory, today: date) -> list[Alert]:
 
 
 def _conflict(a: Course, b: Course) -> bool:
-    """Two antiresorptives at once, or an anabolic with denosumab (DRUG-OVERLAP)."""
+    """Two antiresorptives at once, or an anabolic with denosumab (DRUG-OVERLAP).
+
+    Section 11.15: romosozumab counts as an anabolic here, not as an antiresorptive.
+    """
     da, db = drug_of(a), drug_of(b)
-    if da.is_antiresorptive and db.is_antiresorptive:
+    if da.drug_class in OVERLAP_ANTIRESORPTIVE_CLASSES and (
+        db.drug_class in OVERLAP_ANTIRESORPTIVE_CLASSES
+    ):
         return True
     return (da.is_anabolic and b.drug == "denosumab") or (db.is_anabolic and a.drug == "denosumab")
 
@@ -106,7 +115,8 @@ def treatment_alerts(
         return []
     topic = f"therapy:since-{_d(start)}"
     fractures = sorted(
-        (f for f in history.fractures if f.fragility and f.date > start),
+        # Section 11.13: from the first day on therapy.
+        (f for f in history.fractures if f.fragility and f.date >= start),
         key=lambda f: (f.date, f.id),
     )
     # Losses are measured from the last scan before treatment (or from scans on it).
@@ -199,14 +209,17 @@ def severe_osteoporosis_alerts(standing: StandingDiagnosis) -> list[Alert]:
 def height_alerts(history: PatientHistory) -> list[Alert]:
     found = []
     heights = sorted(history.heights, key=lambda h: (h.date, h.id))
+    # Section 11.9: only measured heights raise HEIGHT-LOSS; self-reported ones are
+    # shown elsewhere but never compared.
+    measured = [h for h in heights if h.measured]
     tallest = history.profile.tallest_height_cm
-    if tallest is not None and heights:
+    if tallest is not None and measured:
         run = None
-        for height in heights:
+        for height in measured:
             meets = tallest - height.cm >= HEIGHT_LOSS_FROM_TALLEST_CM
             run = (run or height) if meets else None
         if run is not None:
-            loss = tallest - heights[-1].cm
+            loss = tallest - measured[-1].cm
             found.append(
                 _alert(
                     "HEIGHT-LOSS",
@@ -221,7 +234,6 @@ def height_alerts(history: PatientHistory) -> list[Alert]:
                     f"recalled:height-{run.id}",
                 )
             )
-    measured = [h for h in heights if h.measured]
     run = None
     top = None
     for i, height in enumerate(measured):
