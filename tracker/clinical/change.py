@@ -151,24 +151,34 @@ def comparability(now: Scan, ref: Scan) -> Comparability:
     return Comparability(same_make=True, uncertain=bool(reasons), reasons=tuple(reasons))
 
 
-def _lsc_base(
-    site: str, now: SiteResult, ref: SiteResult, overrides: Overrides
-) -> tuple[LscSource, Decimal | None, Decimal | None]:
-    """Which LSC applies: (source, lsc in g, lsc in %); exactly one of the last two is set.
+def _facility_lsc(result: SiteResult, ref_bmd: Decimal) -> tuple[LscSource, Decimal] | None:
+    """A scan's own facility LSC in g/cm², g/cm² before % (section 3.2), if it gives one."""
+    if result.facility_lsc_g is not None:
+        return "facility_g", result.facility_lsc_g
+    if result.facility_lsc_pct is not None:
+        return "facility_pct", result.facility_lsc_pct / 100 * ref_bmd
+    return None
 
-    A clinician's per-patient figure wins over what a scan report says [ours:
-    it is the deliberate choice]; then the facility's figure on the newer scan,
-    then on the reference scan; g/cm² before % (section 3.2); else the default.
+
+def _lsc_base(
+    site: str, now: SiteResult, ref: SiteResult, overrides: Overrides, other_facility: bool
+) -> tuple[LscSource, Decimal]:
+    """Which LSC applies, in g/cm² before any vertebrae multiplier: (source, lsc).
+
+    A clinician's per-patient figure wins over what a scan report says (section
+    11.8); then the facility's: when only one scan gives one, that one (section
+    11.22); when both do and the facilities differ, the larger (section 11.8);
+    otherwise the newer scan's. Else the default for the site.
     """
     clinician_pct = overrides.lsc_pct_for(site)
     if clinician_pct is not None:
-        return "clinician", None, clinician_pct
-    for result in (now, ref):
-        if result.facility_lsc_g is not None:
-            return "facility_g", result.facility_lsc_g, None
-        if result.facility_lsc_pct is not None:
-            return "facility_pct", None, result.facility_lsc_pct
-    return "default", None, DEFAULT_LSC_PCT[site]
+        return "clinician", clinician_pct / 100 * ref.bmd
+    given = [lsc for lsc in (_facility_lsc(now, ref.bmd), _facility_lsc(ref, ref.bmd)) if lsc]
+    if given and other_facility:
+        return max(given, key=lambda lsc: lsc[1])
+    if given:
+        return given[0]
+    return "default", DEFAULT_LSC_PCT[site] / 100 * ref.bmd
 
 
 def compare(
@@ -187,16 +197,17 @@ def compare(
     uncertain = comp.uncertain
 
     delta = now.bmd - ref.bmd
-    source, lsc_g, lsc_pct = _lsc_base(now.site, now, ref, overrides)
-    if lsc_g is None:
-        assert lsc_pct is not None
-        lsc_g = lsc_pct / 100 * ref.bmd
+    other_facility = _norm(now_scan.facility) != _norm(ref_scan.facility)
+    source, lsc_g = _lsc_base(now.site, now, ref, overrides, other_facility)
     if now.site == "lumbar_spine":
+        # Section 11.8: the larger multiplier of the two scans; section 11.22: a
+        # clinician's LSC is taken as given, without it.
         multiplier = max(
             VERTEBRAE_LSC_MULTIPLIER[now.vertebrae_count],
             VERTEBRAE_LSC_MULTIPLIER[ref.vertebrae_count],
         )
-        lsc_g *= multiplier
+        if source != "clinician":
+            lsc_g *= multiplier
         if now.vertebrae_count != ref.vertebrae_count:
             # ISCD compares the same vertebrae; the wider LSC is used meanwhile.
             uncertain = True
