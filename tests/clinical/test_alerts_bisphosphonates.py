@@ -32,7 +32,7 @@ def _yearly(n, start=date(2018, 3, 1)):
         (3653, "BP-LONG"),  # oral > 10 years (3652 days)
     ],
 )
-def test_bp_reassess_and_bp_long_oral_years(days_on, rule_id):
+def test_bp_reassess_and_bp_long_11_10_11_26_oral_years(days_on, rule_id):
     today = S + timedelta(days=days_on - 1)
     found = _rules(history(courses=(course(1, "alendronate", S),)), today)
     bp = {"BP-REASSESS", "BP-LONG"} & set(found)
@@ -81,7 +81,7 @@ def test_bp_reassess_iv_ibandronate_3_months_per_dose(doses, reassess):
 
 
 @pytest.mark.parametrize(("zol", "reassess"), [(1, False), (2, True)])
-def test_bp_reassess_mixed_oral_and_iv(zol, reassess):
+def test_bp_reassess_11_11_mixed_oral_and_iv_fractions(zol, reassess):
     # 3 years of tablets (1096/1826 = 0.60) + 1 infusion (0.33) < 1 <= + 2 infusions (0.67).
     oral = course(1, "alendronate", date(2015, 1, 1), date(2017, 12, 31), "switched")
     doses = _yearly(zol, date(2018, 1, 1))
@@ -89,7 +89,7 @@ def test_bp_reassess_mixed_oral_and_iv(zol, reassess):
     assert ("BP-REASSESS" in _rules(hist, doses[-1] + timedelta(days=10))) is reassess
 
 
-def test_bp_reassess_only_while_on_a_bisphosphonate():
+def test_bp_reassess_11_24_only_while_on_a_bisphosphonate():
     hist = history(courses=(course(1, "alendronate", S, S + timedelta(days=2000), "other"),))
     assert "BP-REASSESS" not in _rules(hist, S + timedelta(days=2100))
 
@@ -278,3 +278,10 @@ def test_zol_reassess_date_is_the_third_infusion():
     hist = history(courses=(course(1, "zoledronic_acid", doses[0], doses=doses),))
     (limit,) = assess(hist, doses[0] + timedelta(days=1)).course_limits
     assert (limit.date, limit.reached) == (add_months(doses[0], 24), False)
+
+
+@pytest.mark.parametrize(("offset", "reassess"), [(0, True), (1, False)])
+def test_bp_reassess_11_24_closes_when_the_course_ends_for_a_holiday(offset, reassess):
+    end = S + timedelta(days=2000)
+    hist = history(courses=(course(1, "alendronate", S, end, "drug_holiday"),))
+    assert ("BP-REASSESS" in _rules(hist, end + timedelta(days=offset))) is reassess

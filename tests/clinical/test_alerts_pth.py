@@ -28,7 +28,7 @@ def _rules(hist, today):
         (731, "PTH-OVER-LIMIT", "warn"),  # > 730, teriparatide only
     ],
 )
-def test_pth_near_limit_and_pth_over_limit_boundaries(cumulative, rule_id, severity):
+def test_pth_near_limit_and_pth_over_limit_11_10_11_1_day_limits(cumulative, rule_id, severity):
     today = S + timedelta(days=cumulative - 1)  # start day counts as day 1
     found = _rules(history(courses=(course(1, "teriparatide", S),)), today)
     pth = {"PTH-NEAR-LIMIT", "PTH-OVER-LIMIT"} & set(found)

@@ -90,7 +90,7 @@ def test_drug_overlap_marked_intended_is_quiet(intended):
     assert "DRUG-OVERLAP" not in _rules(hist)
 
 
-def test_drug_overlap_not_for_a_same_day_switch():
+def test_drug_overlap_11_15_not_for_a_one_shared_day_switch():
     hist = history(
         courses=(
             course(1, "alendronate", date(2020, 1, 1), TODAY, "switched"),
@@ -137,7 +137,7 @@ def _on_therapy(*extra_courses):
         (add_months(T0, 12), "TREATMENT-FAILURE"),
     ],
 )
-def test_treatment_failure_two_fractures_after_12_months(today, rule_id):
+def test_treatment_failure_11_13_two_fractures_counted_to_today(today, rule_id):
     hist = history(
         courses=_on_therapy(),
         fractures=(
@@ -265,7 +265,7 @@ def test_treatment_failure_loss_before_therapy_does_not_count():
     assert "TREATMENT-FAILURE" not in _rules(hist)
 
 
-def test_treatment_failure_says_comparability_uncertain():
+def test_treatment_failure_11_23_comparability_uncertain_counts():
     hist = history(
         courses=_on_therapy(),
         scans=(
@@ -364,3 +364,15 @@ def test_height_loss_between_measured_heights(later, warned):
 
 def test_height_loss_needs_heights():
     assert "HEIGHT-LOSS" not in _rules(history(profile(tallest="170")))
+
+
+@pytest.mark.parametrize(("make", "alerted"), [("hologic", True), ("ge_lunar", False)])
+def test_treatment_failure_11_23_not_comparable_does_not_count(make, alerted):
+    hist = history(
+        courses=_on_therapy(),
+        scans=(
+            scan(1, date(2022, 2, 1), site("total_hip", "1.000")),
+            scan(2, date(2024, 1, 1), site("total_hip", "0.900"), make=make),
+        ),
+    )
+    assert ("TREATMENT-FAILURE" in _rules(hist)) is alerted

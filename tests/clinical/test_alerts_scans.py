@@ -33,7 +33,7 @@ LAST = date(2022, 1, 10)
         (90, "SCAN-OVERDUE", "warn", ""),
     ],
 )
-def test_scan_due_and_scan_overdue_alerts(offset, rule_id, severity, suffix):
+def test_scan_due_and_scan_overdue_11_10_one_stage_open(offset, rule_id, severity, suffix):
     hist = history(profile(age=60, sex="male"), scans=(scan(5, LAST, site(t="-1.5")),))
     due = add_months(LAST, 24)
     found = _rules(hist, due + timedelta(days=offset))
