@@ -32,7 +32,7 @@ def _yearly(n, start=date(2018, 3, 1)):
         (3653, "BP-LONG"),  # oral > 10 years (3652 days)
     ],
 )
-def test_bp_reassess_and_bp_long_oral_years(days_on, rule_id):
+def test_bp_reassess_and_bp_long_11_10_11_26_oral_years(days_on, rule_id):
     today = S + timedelta(days=days_on - 1)
     found = _rules(history(courses=(course(1, "alendronate", S),)), today)
     bp = {"BP-REASSESS", "BP-LONG"} & set(found)
@@ -81,7 +81,7 @@ def test_bp_reassess_iv_ibandronate_3_months_per_dose(doses, reassess):
 
 
 @pytest.mark.parametrize(("zol", "reassess"), [(1, False), (2, True)])
-def test_bp_reassess_mixed_oral_and_iv(zol, reassess):
+def test_bp_reassess_11_11_mixed_oral_and_iv_fractions(zol, reassess):
     # 3 years of tablets (1096/1826 = 0.60) + 1 infusion (0.33) < 1 <= + 2 infusions (0.67).
     oral = course(1, "alendronate", date(2015, 1, 1), date(2017, 12, 31), "switched")
     doses = _yearly(zol, date(2018, 1, 1))
@@ -89,7 +89,7 @@ def test_bp_reassess_mixed_oral_and_iv(zol, reassess):
     assert ("BP-REASSESS" in _rules(hist, doses[-1] + timedelta(days=10))) is reassess
 
 
-def test_bp_reassess_only_while_on_a_bisphosphonate():
+def test_bp_reassess_11_24_only_while_on_a_bisphosphonate():
     hist = history(courses=(course(1, "alendronate", S, S + timedelta(days=2000), "other"),))
     assert "BP-REASSESS" not in _rules(hist, S + timedelta(days=2100))
 
@@ -107,6 +107,7 @@ def test_bp_reassess_explains_the_exposure():
 # --- BP-HOLIDAY-REVIEW [ours: 24 months info, 36 months warn] -----------------------------
 
 E = date(2020, 3, 15)  # last day on the bisphosphonate
+FIRST = E + timedelta(days=1)  # section 11.1: the first day of the holiday
 
 
 def _holiday(reason="drug_holiday"):
@@ -116,20 +117,45 @@ def _holiday(reason="drug_holiday"):
 @pytest.mark.parametrize(
     ("today", "severity", "key"),
     [
-        (add_months(E, 24) - timedelta(days=1), None, None),
-        (add_months(E, 24), "info", "BP-HOLIDAY-REVIEW:course-1:24-months"),
-        (add_months(E, 36) - timedelta(days=1), "info", "BP-HOLIDAY-REVIEW:course-1:24-months"),
-        (add_months(E, 36), "warn", "BP-HOLIDAY-REVIEW:course-1:36-months"),
+        (add_months(FIRST, 24) - timedelta(days=1), None, None),
+        (add_months(FIRST, 24), "info", "BP-HOLIDAY-REVIEW:course-1:24-months"),
+        (add_months(FIRST, 36) - timedelta(days=1), "info", "BP-HOLIDAY-REVIEW:course-1:24-months"),
+        (add_months(FIRST, 36), "warn", "BP-HOLIDAY-REVIEW:course-1:36-months"),
     ],
 )
-def test_bp_holiday_review_24_and_36_months(today, severity, key):
+def test_bp_holiday_review_11_1_24_and_36_months_from_the_day_after_the_last_dose(
+    today, severity, key
+):
     found = _rules(history(courses=(_holiday(),)), today)
     if severity is None:
         assert "BP-HOLIDAY-REVIEW" not in found
         return
     (alert,) = found["BP-HOLIDAY-REVIEW"]
     assert (alert.severity, alert.key, alert.topic) == (severity, key, "bp-holiday:course-1")
+    assert alert.due_date == add_months(FIRST, 24 if severity == "info" else 36)
+    assert f"holiday began on {FIRST.isoformat()}" in alert.explanation
     assert "a new fracture" in alert.explanation  # resume triggers shown
+
+
+@pytest.mark.parametrize(("day", "trigger"), [(E, False), (FIRST, True)])
+def test_bp_holiday_review_11_1_fracture_on_the_last_day_on_the_drug_is_not_a_trigger(day, trigger):
+    hist = history(courses=(_holiday(),), fractures=(fracture(9, day, "wrist_forearm"),))
+    found = _rules(hist, FIRST + timedelta(days=30))
+    assert ("BP-HOLIDAY-REVIEW" in found) is trigger
+    if trigger:
+        assert found["BP-HOLIDAY-REVIEW"][0].key == "BP-HOLIDAY-REVIEW:course-1:fracture-9"
+
+
+@pytest.mark.parametrize(("scan_day", "trigger"), [(E, False), (FIRST, True)])
+def test_bp_holiday_review_11_1_loss_on_the_last_day_on_the_drug_is_not_a_trigger(
+    scan_day, trigger
+):
+    scans = (
+        scan(1, date(2018, 1, 10), site("total_hip", "0.800")),
+        scan(2, scan_day, site("total_hip", "0.700")),
+    )
+    hist = history(courses=(_holiday(),), scans=scans)
+    assert ("BP-HOLIDAY-REVIEW" in _rules(hist, FIRST + timedelta(days=30))) is trigger
 
 
 @pytest.mark.parametrize(
@@ -252,3 +278,10 @@ def test_zol_reassess_date_is_the_third_infusion():
     hist = history(courses=(course(1, "zoledronic_acid", doses[0], doses=doses),))
     (limit,) = assess(hist, doses[0] + timedelta(days=1)).course_limits
     assert (limit.date, limit.reached) == (add_months(doses[0], 24), False)
+
+
+@pytest.mark.parametrize(("offset", "reassess"), [(0, True), (1, False)])
+def test_bp_reassess_11_24_closes_when_the_course_ends_for_a_holiday(offset, reassess):
+    end = S + timedelta(days=2000)
+    hist = history(courses=(course(1, "alendronate", S, end, "drug_holiday"),))
+    assert ("BP-REASSESS" in _rules(hist, end + timedelta(days=offset))) is reassess

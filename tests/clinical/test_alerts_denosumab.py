@@ -32,7 +32,7 @@ def _running():
         (295, "DMAB-LONG-DELAY", "alert"),  # more than 294 days
     ],
 )
-def test_dmab_stage_boundaries(day, rule_id, severity):
+def test_dmab_stage_boundaries_11_10_only_the_highest_stage(day, rule_id, severity):
     found = _alerts(_running(), day)
     stages = {"DMAB-DUE", "DMAB-LATE", "DMAB-LONG-DELAY"} & set(found)
     # Only the current stage of a topic is emitted.
@@ -67,7 +67,7 @@ def test_dmab_without_recorded_doses_counts_from_the_start():
 
 
 @pytest.mark.parametrize(("day", "alerted"), [(210, False), (211, True)])
-def test_dmab_stop_no_transition_by_7_months(day, alerted):
+def test_dmab_stop_no_transition_11_25_after_day_210(day, alerted):
     hist = history(
         courses=(course(1, "denosumab", FIRST, LAST + timedelta(days=30), "other", (FIRST, LAST)),)
     )
@@ -83,15 +83,23 @@ def test_dmab_stop_no_transition_by_7_months(day, alerted):
         assert "rebound" in alert.explanation
 
 
-@pytest.mark.parametrize(("bp_start", "alerted"), [(210, False), (211, True)])
-def test_dmab_stop_no_transition_bisphosphonate_by_day_210(bp_start, alerted):
+@pytest.mark.parametrize(
+    ("bp_start", "day", "alerted"),
+    [
+        (210, 260, False),  # 11.25: by day 210
+        (250, 249, True),  # not started yet
+        (250, 250, False),  # 11.12: closes when the bisphosphonate starts, even late
+        (211, 260, False),
+    ],
+)
+def test_dmab_stop_no_transition_11_12_closes_when_a_bisphosphonate_starts(bp_start, day, alerted):
     hist = history(
         courses=(
             course(1, "denosumab", FIRST, LAST + timedelta(days=1), "switched", (FIRST, LAST)),
             course(2, "zoledronic_acid", LAST + timedelta(days=bp_start)),
         )
     )
-    assert ("DMAB-STOP-NO-TRANSITION" in _alerts(hist, 260)) is alerted
+    assert ("DMAB-STOP-NO-TRANSITION" in _alerts(hist, day)) is alerted
 
 
 @pytest.mark.parametrize(

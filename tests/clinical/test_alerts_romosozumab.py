@@ -1,9 +1,10 @@
-"""Section 5.1 romosozumab: ROMO-COUNT, ROMO-COURSE-END, ROMO-OVER-12, ROMO-CV."""
+"""Section 5.1 romosozumab: ROMO-COUNT, ROMO-DUE, ROMO-COURSE-END, ROMO-OVER-12, ROMO-CV."""
 
 from datetime import date, timedelta
 
 import pytest
 
+from tracker.clinical import alerts
 from tracker.clinical.assess import assess
 from tracker.clinical.dates import add_months
 
@@ -162,3 +163,100 @@ def test_romo_course_end_date_is_the_12th_dose(n, reached):
     assert limit.date == _doses(12)[-1]
     assert limit.reached is reached
     assert (limit.kind, limit.drug, limit.course_id) == ("end", "romosozumab", 1)
+
+
+# --- ROMO-DUE [ours: shown 7 days before; calendar month, section 11.1] -----------------------
+
+
+@pytest.mark.parametrize(
+    ("last", "due"),
+    [
+        (date(2024, 3, 10), date(2024, 4, 10)),
+        (date(2024, 1, 31), date(2024, 2, 29)),  # 11.1: clamped, leap year
+        (date(2025, 1, 31), date(2025, 2, 28)),  # 11.1: clamped
+        (date(2024, 3, 31), date(2024, 4, 30)),
+        (date(2024, 12, 15), date(2025, 1, 15)),  # over the year end
+    ],
+)
+@pytest.mark.parametrize(
+    ("offset", "shown"),
+    [(-8, False), (-7, True), (-1, True), (0, True), (40, True)],  # no "late" stage
+)
+def test_romo_due_11_1_calendar_month_shown_from_7_days_before(last, due, offset, shown):
+    doses = (last - timedelta(days=60), last - timedelta(days=30), last)
+    hist = history(courses=(course(1, "romosozumab", doses[0], doses=doses),))
+    found = _by_rule(hist, due + timedelta(days=offset))
+    assert ("ROMO-DUE" in found) is shown
+    if shown:
+        (alert,) = found["ROMO-DUE"]
+        assert (alert.severity, alert.due_date) == ("info", due)
+        assert alert.key == alert.topic == "ROMO-DUE:course-1:dose-103"
+        assert alert.title == f"Next romosozumab injection due {due.isoformat()}"
+        assert "Dose 4 is due a month later" in alert.explanation
+        assert alert.source == "Evenity label; 7 days' notice ours (section 5.1)"
+
+
+@pytest.mark.parametrize(("n", "shown"), [(1, True), (11, True), (12, False), (13, False)])
+def test_romo_due_not_after_the_12th_dose(n, shown):
+    today = add_months(_doses(n)[-1], 1)
+    assert ("ROMO-DUE" in _by_rule(history(courses=(_romo(n),)), today)) is shown
+
+
+def test_romo_due_counts_doses_over_a_lifetime():
+    second = date(2026, 1, 10)
+    hist = history(
+        courses=(
+            course(1, "romosozumab", START, _doses(11)[-1], "other", _doses(11)),
+            course(2, "romosozumab", second, doses=_doses(1, second)),  # the 12th dose
+        )
+    )
+    assert "ROMO-DUE" not in _by_rule(hist, add_months(second, 1))
+
+
+@pytest.mark.parametrize(
+    ("end_offset", "shown"), [(None, True), (0, False), (20, False), (40, True)]
+)
+def test_romo_due_not_when_the_course_has_ended(end_offset, shown):
+    doses = _doses(4)
+    due = add_months(doses[-1], 1)
+    # Ended before the due date: quiet; still running on it (end in the future): shown.
+    end = None if end_offset is None else doses[-1] + timedelta(days=end_offset)
+    hist = history(courses=(course(1, "romosozumab", START, end, end and "other", doses),))
+    assert ("ROMO-DUE" in _by_rule(hist, due)) is shown
+
+
+def test_romo_due_without_recorded_doses_counts_from_the_start():
+    hist = history(courses=(course(1, "romosozumab", date(2024, 1, 31)),))
+    (alert,) = _by_rule(hist, date(2024, 2, 22))["ROMO-DUE"]
+    assert (alert.key, alert.due_date) == ("ROMO-DUE:course-1:start", date(2024, 2, 29))
+
+
+@pytest.mark.parametrize("n", [1, 6, 11])
+def test_romo_due_matches_the_calendar_next_dose(n):
+    assessment = assess(history(courses=(_romo(n),)), add_months(_doses(n)[-1], 1))
+    (alert,) = [a for a in assessment.alerts if a.rule_id == "ROMO-DUE"]
+    (dose,) = assessment.next_doses
+    assert alert.due_date == dose.due_date
+    assert dose.dose_number == n + 1
+
+
+def test_romo_due_constants_are_exported_from_the_alerts_package():
+    assert (alerts.ROMO_DUE_INTERVAL_MONTHS, alerts.ROMO_DUE_SHOWN_DAYS_BEFORE) == (1, 7)
+    assert {"ROMO_DUE_INTERVAL_MONTHS", "ROMO_DUE_SHOWN_DAYS_BEFORE"} <= set(alerts.__all__)
+    assert "ROMO-DUE" in alerts.SOURCES
+
+
+@pytest.mark.parametrize(
+    ("end", "alerted"),
+    [
+        (add_months(START, 12), False),  # the last day on it is the 12-month day
+        (add_months(START, 12) + timedelta(days=1), True),
+    ],
+)
+def test_romo_over_12_11_14_stays_after_the_course_ends(end, alerted):
+    hist = history(courses=(course(1, "romosozumab", START, end, "course_completed", _doses(12)),))
+    found = _by_rule(hist, add_months(START, 18))
+    keys = [a.key for a in found.get("ROMO-OVER-12", [])]
+    assert keys == (["ROMO-OVER-12:course-1:over-12-months"] if alerted else [])
+    if alerted:
+        assert f"ran until {end.isoformat()}" in found["ROMO-OVER-12"][0].explanation

@@ -48,7 +48,7 @@ def test_assessment_puts_everything_together():
     assert "decisions belong to you and your clinician" in DISCLAIMER
 
 
-def test_targets_default_above_minus_2_5():
+def test_targets_11_17_met_only_above_the_target():
     targets = assess(_scan_hist(), TODAY).targets
     assert [(t.site, t.t_score, t.met, t.gap) for t in targets] == [
         ("lumbar_spine", D("-2.4"), True, D("-0.1")),

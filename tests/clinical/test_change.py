@@ -167,6 +167,58 @@ def test_clinician_facility_lsc_override_wins():
 
 
 @pytest.mark.parametrize(
+    ("facility", "lsc_g", "source"),
+    [
+        # 11.8: different facilities of the same make: the larger of the two LSCs.
+        ("Other clinic", "0.040", "facility_g"),
+        # Same facility: the newer scan's figure.
+        ("", "0.025", "facility_pct"),
+    ],
+)
+def test_lsc_11_8_different_facilities_take_the_larger(facility, lsc_g, source):
+    change = _compare(
+        "lumbar_spine",
+        "1.000",
+        "1.030",
+        ref_extra={"facility_lsc_g": D("0.040")},
+        now_extra={"facility_lsc_pct": D("2.5")},
+        facility=facility,
+    )
+    assert (change.lsc_g, change.lsc_source) == (D(lsc_g), source)
+    assert (change.comparability == "uncertain") is bool(facility)
+
+
+@pytest.mark.parametrize(
+    ("ref_extra", "now_extra", "lsc_g"),
+    [
+        # 11.22: only one scan gives a facility LSC: that one, whichever scan it is on.
+        ({"facility_lsc_g": D("0.030")}, {}, "0.030"),
+        ({}, {"facility_lsc_g": D("0.030")}, "0.030"),
+    ],
+)
+def test_lsc_11_22_only_one_scan_gives_one(ref_extra, now_extra, lsc_g):
+    change = _compare(
+        "lumbar_spine", "1.000", "1.030", ref_extra=ref_extra, now_extra=now_extra, facility="X"
+    )
+    assert change.lsc_g == D(lsc_g)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "lsc_g", "source"),
+    [
+        # 11.22: a clinician's LSC is taken as given, without the vertebrae multiplier...
+        (Overrides(facility_lsc_pct={"lumbar_spine": "3.0"}), "0.030", "clinician"),
+        # ... while the default is widened (5.3 % x 1.24 for 2 vertebrae).
+        (None, "0.066", "default"),
+    ],
+)
+def test_lsc_11_22_clinician_lsc_without_the_vertebrae_multiplier(overrides, lsc_g, source):
+    extra = {"vertebrae_count": 2}
+    change = _compare("lumbar_spine", "1.000", "1.030", overrides, ref_extra=extra, now_extra=extra)
+    assert (change.lsc_g, change.lsc_source) == (D(lsc_g), source)
+
+
+@pytest.mark.parametrize(
     ("a", "b", "same", "status", "reasons"),
     [
         (("hologic", "", ""), ("hologic", "", ""), True, "comparable", ()),

@@ -76,7 +76,7 @@ def test_z_category_boundary(z, category):
         (50, "female", "not_applicable", "who"),
     ],
 )
-def test_classification_mode(age, sex, status, mode):
+def test_classification_mode_11_4_perimenopausal_is_who_11_5_age_on_the_day(age, sex, status, mode):
     prof = profile(age=age, sex=sex, status=status)
     assert classification_mode(prof, TODAY)[0] == mode
 

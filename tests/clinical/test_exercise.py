@@ -148,7 +148,7 @@ def test_all_met(logged, all_met):
 
 
 def test_target_properties_directly():
-    target = Target("aerobic", "Aerobic activity", "minutes", goal=150, done=90)
+    target = Target(kind="aerobic", label="Aerobic activity", unit="minutes", goal=150, done=90)
     assert (target.met, target.remaining) == (False, 60)
 
 

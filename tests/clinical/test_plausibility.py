@@ -386,10 +386,12 @@ def test_same_day_scan_is_checked_for_spacing_without_dividing_by_zero():
     findings = _change("0.500", [(SCAN_DAY, "1.000")], site_label="total hip")
     assert findings == (
         Finding(
-            "date",
-            "check",
-            "This scan (2024-01-01) is on the same day as another total hip scan. Scans less "
-            "than 6 months (183 days) apart are unusual. Please check the date.",
+            field="date",
+            level="check",
+            message=(
+                "This scan (2024-01-01) is on the same day as another total hip scan. Scans "
+                "less than 6 months (183 days) apart are unusual. Please check the date."
+            ),
         ),
     )
 

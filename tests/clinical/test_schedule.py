@@ -7,7 +7,7 @@ import pytest
 from tracker.clinical.classify import classify_latest, standing_diagnosis
 from tracker.clinical.dates import add_months
 from tracker.clinical.history import Overrides, RiskFactors
-from tracker.clinical.schedule import baseline_indications, next_scan
+from tracker.clinical.schedule import baseline_indications, next_scan, therapy_changes
 
 from .builders import TODAY, course, fracture, history, profile, scan, site
 
@@ -32,24 +32,21 @@ def _hip_scan(t, day=LAST, **extra):
         ({"age": 65}, (), (), True),  # woman >= 65
         ({"age": 69, "sex": "male"}, (), (), False),
         ({"age": 70, "sex": "male"}, (), (), True),  # man >= 70
+        # 11.16: "fracture after 50" is a fragility fracture at age 50 or over.
+        ({"age": 60, "sex": "male"}, (fracture(1, date(2024, 1, 1)),), (), True),
         (
             {"age": 60, "sex": "male"},
             (fracture(1, TODAY - timedelta(days=400), fragility=False),),
             (),
-            True,
-        ),
-        (
-            {"age": 50, "sex": "male"},
-            (fracture(1, date(2024, 1, 1), fragility=False),),
-            (),
             False,
-        ),  # aged 49 then
+        ),
+        ({"age": 50, "sex": "male"}, (fracture(1, date(2024, 1, 1)),), (), False),  # aged 49
         (
             {"age": 35, "status": "premenopausal"},
             (fracture(1, date(2024, 1, 1)),),
             (),
-            True,
-        ),  # fragility
+            False,
+        ),  # 11.16: a fragility fracture before 50 is not the indication
         ({"age": 55}, (), (course(1, "raloxifene", date(2024, 1, 1)),), True),  # on therapy
         ({"age": 55}, (), (course(1, "raloxifene", date(2020, 1, 1), date(2021, 1, 1)),), False),
         ({"age": 19, "sex": "male"}, (fracture(1, date(2024, 1, 1)),), (), False),  # not an adult
@@ -139,13 +136,64 @@ def test_therapy_started_on_the_scan_day_counts_as_a_change():
     assert _next(hist).due_date == add_months(LAST, 12)
 
 
-def test_therapy_stopped_since_last_scan_is_a_change():
+@pytest.mark.parametrize(
+    ("end", "basis", "due"),
+    [
+        # 11.2: a stop is dated by the first day off the drug (end + 1 day).
+        (date(2024, 9, 1), "therapy_changed", date(2025, 9, 2)),
+        (LAST - timedelta(days=1), "therapy_changed", add_months(LAST, 12)),  # off on scan day
+        (LAST - timedelta(days=2), "untreated", add_months(LAST, 24)),  # off before the scan
+        (TODAY - timedelta(days=1), "therapy_changed", date(2026, 6, 15)),  # first day off today
+        (TODAY, "stable_therapy", add_months(LAST, 24)),  # still on it today
+    ],
+)
+def test_therapy_stopped_11_2_dated_by_the_first_day_off(end, basis, due):
     hist = history(
         scans=(_hip_scan("-2.0"),),
-        courses=(course(1, "raloxifene", date(2020, 1, 1), date(2024, 9, 1), "side_effects"),),
+        courses=(course(1, "raloxifene", date(2020, 1, 1), end, "side_effects"),),
     )
     result = _next(hist)
-    assert (result.basis, result.due_date) == ("therapy_changed", date(2025, 9, 1))
+    assert (result.basis, result.due_date) == (basis, due)
+
+
+@pytest.mark.parametrize(
+    ("new_start", "due"),
+    [
+        (date(2024, 5, 10), date(2025, 5, 1)),  # the stop (first day off 2024-05-01) is first
+        (date(2024, 4, 20), date(2025, 4, 20)),  # the start is first
+    ],
+)
+def test_therapy_changes_11_2_the_earliest_dates_the_interval(new_start, due):
+    hist = history(
+        scans=(_hip_scan("-2.6"),),
+        courses=(
+            course(1, "alendronate", date(2020, 1, 1), date(2024, 4, 30), "switched"),
+            course(2, "denosumab", new_start),
+        ),
+    )
+    result = _next(hist)
+    assert (result.basis, result.due_date) == ("therapy_changed", due)
+    assert therapy_changes(hist, LAST, TODAY)[0] == due.replace(year=due.year - 1)
+
+
+@pytest.mark.parametrize(
+    ("end", "basis", "due"),
+    [
+        # 11.2: stopping for a drug holiday is a change: 1 year after the first holiday day...
+        (date(2024, 6, 30), "therapy_changed", date(2025, 7, 1)),
+        # ... unless the holiday row (2 years after the last scan) comes first.
+        (date(2025, 4, 30), "bp_holiday", add_months(LAST, 24)),
+    ],
+)
+def test_drug_holiday_11_2_is_a_change_and_the_earlier_due_date_wins(end, basis, due):
+    holiday = course(1, "alendronate", date(2015, 1, 1), end, "drug_holiday")
+    result = _next(history(scans=(_hip_scan("-2.0"),), courses=(holiday,)))
+    assert (result.basis, result.due_date) == (basis, due)
+
+
+def test_therapy_changes_ignores_courses_after_today():
+    hist = history(courses=(course(1, "alendronate", TODAY + timedelta(days=1)),))
+    assert therapy_changes(hist, LAST, TODAY) == []
 
 
 def test_stable_therapy_every_2_years():
@@ -163,9 +211,11 @@ def test_bp_holiday_review_comes_first_but_not_sooner_than_12_months():
     holiday = course(1, "alendronate", date(2015, 1, 1), date(2023, 6, 1), "drug_holiday")
     hist = history(scans=(_hip_scan("-2.0"),), courses=(holiday,))
     result = _next(hist)
-    # The review (2025-06-01) comes before last scan + 24 months (2026-03-01).
+    # 11.1: the holiday starts on 2023-06-02, so the review (2025-06-02) comes before
+    # last scan + 24 months (2026-03-01).
     assert result.basis == "bp_holiday"
-    assert result.due_date == date(2025, 6, 1)
+    assert result.due_date == date(2025, 6, 2)
+    assert "holiday since 2023-06-02" in result.reason
     early = course(1, "alendronate", date(2015, 1, 1), date(2022, 5, 1), "drug_holiday")
     result = _next(history(scans=(_hip_scan("-2.0"),), courses=(early,)))
     assert result.due_date == add_months(LAST, 12)  # review 2024-05-01 is too soon
@@ -173,7 +223,8 @@ def test_bp_holiday_review_comes_first_but_not_sooner_than_12_months():
 
 
 def test_bp_holiday_every_2_years_when_review_is_later():
-    holiday = course(1, "zoledronic_acid", date(2018, 1, 1), date(2024, 6, 1), "drug_holiday")
+    # Begun more than a year after the last scan: 2 years after the scan comes first.
+    holiday = course(1, "zoledronic_acid", date(2018, 1, 1), date(2025, 4, 30), "drug_holiday")
     result = _next(history(scans=(_hip_scan("-2.0"),), courses=(holiday,)))
     assert (result.basis, result.due_date) == ("bp_holiday", add_months(LAST, 24))
     assert result.reason == "on a bisphosphonate drug holiday: every 2 years"
@@ -210,6 +261,62 @@ def test_gourlay_bands(hip_t, months):
 def test_gourlay_uses_the_lowest_hip_t_of_total_hip_and_femoral_neck():
     last = scan(1, LAST, site("total_hip", t="-1.2"), site("femoral_neck", t="-2.1"))
     assert _next(history(profile(age=70), scans=(last,))).interval_months == 12
+
+
+@pytest.mark.parametrize(
+    ("prof", "scan_status", "t", "basis"),
+    [
+        # 11.3: WHO mode with T <= -2.5: untreated osteoporosis, 1 year.
+        (profile(age=70), None, "-2.5", "untreated_osteoporosis"),
+        (profile(age=48, status="perimenopausal"), None, "-2.5", "untreated_osteoporosis"),  # 11.4
+        (profile(age=50, sex="male", on=LAST), None, "-2.5", "untreated_osteoporosis"),
+        # ... and not above -2.5.
+        (profile(age=48, status="perimenopausal"), None, "-2.4", "untreated"),
+        # Z-score mode and under 20: "any other adult", 2 years, whatever the T-score.
+        (profile(age=40, status="premenopausal"), None, "-2.6", "untreated"),
+        (profile(age=49, sex="male", on=LAST), None, "-2.6", "untreated"),
+        (profile(age=19, sex="male"), None, "-2.6", "untreated"),
+        (profile(age=55), "premenopausal", "-2.6", "untreated"),  # the scan's own status
+    ],
+)
+def test_untreated_osteoporosis_11_3_only_in_who_mode(prof, scan_status, t, basis):
+    last = scan(1, LAST, site("lumbar_spine", t=t, z="-1.0"), menopausal_status=scan_status)
+    result = _next(history(prof, scans=(last,)))
+    assert result.basis == basis
+    assert result.due_date == add_months(LAST, 12 if basis == "untreated_osteoporosis" else 24)
+
+
+def test_untreated_osteoporosis_11_20_whatever_the_hips_show():
+    last = scan(1, LAST, site("total_hip", t="-1.2"), site("lumbar_spine", t="-2.6"))
+    result = _next(history(profile(age=70), scans=(last,)))
+    assert (result.basis, result.interval_months) == ("untreated_osteoporosis", 12)
+
+
+@pytest.mark.parametrize(
+    ("hip_t", "months"),
+    [("-1.4", 180), ("-1.5", 60), ("-1.9", 60), ("-2.0", 12), ("-2.4", 12)],
+)
+def test_gourlay_11_6_one_decimal_bands(hip_t, months):
+    result = _next(history(profile(age=70), scans=(_hip_scan(hip_t),)))
+    assert (result.basis, result.interval_months) == ("gourlay", months)
+
+
+@pytest.mark.parametrize(("age_at_scan", "basis"), [(64, "untreated"), (65, "gourlay")])
+def test_gourlay_11_5_age_on_the_scan_date(age_at_scan, basis):
+    prof = profile(age=age_at_scan, on=LAST + timedelta(days=1))  # a year older by today
+    assert _next(history(prof, scans=(_hip_scan("-1.2"),))).basis == basis
+
+
+@pytest.mark.parametrize(
+    ("courses", "basis"),
+    [
+        ((), "gourlay"),
+        ((course(1, "hormone_therapy", date(2000, 1, 1), date(2005, 1, 1), "other"),), "untreated"),
+    ],
+)
+def test_gourlay_11_27_untreated_means_no_catalogue_drug_ever(courses, basis):
+    hist = history(profile(age=70), scans=(_hip_scan("-1.2"),), courses=courses)
+    assert _next(hist).basis == basis
 
 
 def test_untreated_osteoporosis_every_year_ours():

@@ -58,7 +58,7 @@ FALLS_WINDOW_MONTHS = 12
 DISCLAIMER = "For information; decisions belong to you and your clinician."
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TargetGap:
     """Treat-to-target at one site: met when the T-score is above the target."""
 
@@ -75,7 +75,7 @@ class TargetGap:
     target_set_by_clinician: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class NextDose:
     """For calendars: the next clinician-given dose of a running course."""
 
@@ -90,7 +90,7 @@ class NextDose:
     last_dose_late: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CurrentDrug:
     course_id: int
     drug: str
@@ -100,7 +100,7 @@ class CurrentDrug:
     days_on: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CourseLimit:
     """Where a running course meets its limit: an end (romosozumab, PTH) or a review."""
 
@@ -112,7 +112,7 @@ class CourseLimit:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Assessment:
     today: date
     latest_scan: Classification  # category of the most recent classifiable scan
@@ -196,7 +196,14 @@ def course_limits(history: PatientHistory, today: date) -> tuple[CourseLimit, ..
             # Monthly from the dose actually given.
             day, reached = add_months(romo[-1][2], ROMO_MAX_DOSES - len(romo)), False
         found.append(
-            CourseLimit(course.id, course.drug, "end", day, reached, f"dose {ROMO_MAX_DOSES}")
+            CourseLimit(
+                course_id=course.id,
+                drug=course.drug,
+                kind="end",
+                date=day,
+                reached=reached,
+                text=f"dose {ROMO_MAX_DOSES}",
+            )
         )
 
     pth = [c for c in history.courses if drug_of(c).is_pth_analog]
@@ -216,12 +223,12 @@ def course_limits(history: PatientHistory, today: date) -> tuple[CourseLimit, ..
             day, reached = today + timedelta(days=PTH_LIFETIME_LIMIT_DAYS - total), False
         found.append(
             CourseLimit(
-                course.id,
-                course.drug,
-                "end",
-                day,
-                reached,
-                f"{PTH_LIFETIME_LIMIT_DAYS} days of PTH analogs in a lifetime",
+                course_id=course.id,
+                drug=course.drug,
+                kind="end",
+                date=day,
+                reached=reached,
+                text=f"{PTH_LIFETIME_LIMIT_DAYS} days of PTH analogs in a lifetime",
             )
         )
 
@@ -236,17 +243,26 @@ def course_limits(history: PatientHistory, today: date) -> tuple[CourseLimit, ..
             earliest = min(c.start for c in history.courses if drug_of(c).is_bisphosphonate)
             day_reached = first_day(lambda d: bp_reassess_due(history, d), earliest, today)
             assert day_reached is not None
-            found.append(CourseLimit(course.id, course.drug, "reassess", day_reached, True, text))
+            found.append(
+                CourseLimit(
+                    course_id=course.id,
+                    drug=course.drug,
+                    kind="reassess",
+                    date=day_reached,
+                    reached=True,
+                    text=text,
+                )
+            )
         elif drug.is_oral_bisphosphonate:
             days_left = math.ceil((1 - used) * ORAL_BP_REASSESS_DAYS)
             found.append(
                 CourseLimit(
-                    course.id,
-                    course.drug,
-                    "reassess",
-                    today + timedelta(days=days_left),
-                    False,
-                    text,
+                    course_id=course.id,
+                    drug=course.drug,
+                    kind="reassess",
+                    date=today + timedelta(days=days_left),
+                    reached=False,
+                    text=text,
                 )
             )
         else:
@@ -255,7 +271,16 @@ def course_limits(history: PatientHistory, today: date) -> tuple[CourseLimit, ..
             doses_left = math.ceil((1 - used) / per_dose)
             _, last = last_dose(course)
             day = add_months(last, drug.dose_interval_months * doses_left)
-            found.append(CourseLimit(course.id, course.drug, "reassess", day, False, text))
+            found.append(
+                CourseLimit(
+                    course_id=course.id,
+                    drug=course.drug,
+                    kind="reassess",
+                    date=day,
+                    reached=False,
+                    text=text,
+                )
+            )
     return tuple(found)
 
 

@@ -55,13 +55,13 @@ MANUFACTURER_LABELS: Mapping[str, str] = {
     "other": "another make",
 }
 
-SOURCE = "ISCD precision calculator; Genant 1994 (clinical-rules 3)"
+SOURCE = "ISCD precision calculator; Genant 1994 (section 3)"
 
 LscSource = Literal["clinician", "facility_g", "facility_pct", "default"]
 Direction = Literal["increase", "decrease", "stable"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Comparability:
     same_make: bool
     uncertain: bool
@@ -74,7 +74,7 @@ class Comparability:
         return "uncertain" if self.uncertain else "comparable"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Change:
     """One comparison of a site's BMD with a reference scan."""
 
@@ -94,7 +94,7 @@ class Change:
     days: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ChangeRow:
     """One site and side on one scan, with its change against baseline and previous."""
 
@@ -136,9 +136,9 @@ def comparability(now: Scan, ref: Scan) -> Comparability:
     """Section 3.4: different make -> not comparable; other model or facility -> uncertain."""
     if not same_make(now, ref):
         return Comparability(
-            False,
-            False,
-            (
+            same_make=False,
+            uncertain=False,
+            reasons=(
                 f"different scanner make ({MANUFACTURER_LABELS[ref.manufacturer]} then "
                 f"{MANUFACTURER_LABELS[now.manufacturer]})",
             ),
@@ -148,27 +148,37 @@ def comparability(now: Scan, ref: Scan) -> Comparability:
         reasons.append("different scanner model")
     if _norm(now.facility) != _norm(ref.facility):
         reasons.append("different facility")
-    return Comparability(True, bool(reasons), tuple(reasons))
+    return Comparability(same_make=True, uncertain=bool(reasons), reasons=tuple(reasons))
+
+
+def _facility_lsc(result: SiteResult, ref_bmd: Decimal) -> tuple[LscSource, Decimal] | None:
+    """A scan's own facility LSC in g/cm², g/cm² before % (section 3.2), if it gives one."""
+    if result.facility_lsc_g is not None:
+        return "facility_g", result.facility_lsc_g
+    if result.facility_lsc_pct is not None:
+        return "facility_pct", result.facility_lsc_pct / 100 * ref_bmd
+    return None
 
 
 def _lsc_base(
-    site: str, now: SiteResult, ref: SiteResult, overrides: Overrides
-) -> tuple[LscSource, Decimal | None, Decimal | None]:
-    """Which LSC applies: (source, lsc in g, lsc in %); exactly one of the last two is set.
+    site: str, now: SiteResult, ref: SiteResult, overrides: Overrides, other_facility: bool
+) -> tuple[LscSource, Decimal]:
+    """Which LSC applies, in g/cm² before any vertebrae multiplier: (source, lsc).
 
-    A clinician's per-patient figure wins over what a scan report says [ours:
-    it is the deliberate choice]; then the facility's figure on the newer scan,
-    then on the reference scan; g/cm² before % (section 3.2); else the default.
+    A clinician's per-patient figure wins over what a scan report says (section
+    11.8); then the facility's: when only one scan gives one, that one (section
+    11.22); when both do and the facilities differ, the larger (section 11.8);
+    otherwise the newer scan's. Else the default for the site.
     """
     clinician_pct = overrides.lsc_pct_for(site)
     if clinician_pct is not None:
-        return "clinician", None, clinician_pct
-    for result in (now, ref):
-        if result.facility_lsc_g is not None:
-            return "facility_g", result.facility_lsc_g, None
-        if result.facility_lsc_pct is not None:
-            return "facility_pct", None, result.facility_lsc_pct
-    return "default", None, DEFAULT_LSC_PCT[site]
+        return "clinician", clinician_pct / 100 * ref.bmd
+    given = [lsc for lsc in (_facility_lsc(now, ref.bmd), _facility_lsc(ref, ref.bmd)) if lsc]
+    if given and other_facility:
+        return max(given, key=lambda lsc: lsc[1])
+    if given:
+        return given[0]
+    return "default", DEFAULT_LSC_PCT[site] / 100 * ref.bmd
 
 
 def compare(
@@ -187,16 +197,17 @@ def compare(
     uncertain = comp.uncertain
 
     delta = now.bmd - ref.bmd
-    source, lsc_g, lsc_pct = _lsc_base(now.site, now, ref, overrides)
-    if lsc_g is None:
-        assert lsc_pct is not None
-        lsc_g = lsc_pct / 100 * ref.bmd
+    other_facility = _norm(now_scan.facility) != _norm(ref_scan.facility)
+    source, lsc_g = _lsc_base(now.site, now, ref, overrides, other_facility)
     if now.site == "lumbar_spine":
+        # Section 11.8: the larger multiplier of the two scans; section 11.22: a
+        # clinician's LSC is taken as given, without it.
         multiplier = max(
             VERTEBRAE_LSC_MULTIPLIER[now.vertebrae_count],
             VERTEBRAE_LSC_MULTIPLIER[ref.vertebrae_count],
         )
-        lsc_g *= multiplier
+        if source != "clinician":
+            lsc_g *= multiplier
         if now.vertebrae_count != ref.vertebrae_count:
             # ISCD compares the same vertebrae; the wider LSC is used meanwhile.
             uncertain = True

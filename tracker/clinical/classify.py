@@ -62,11 +62,11 @@ CATEGORY_LABELS: dict[str, str] = {
     NO_SCAN: "No scan on record",
 }
 
-SOURCE_WHO = "WHO 1994; ISCD; AACE/ACE 2020 (clinical-rules 2.1)"
-SOURCE_Z = "ISCD official positions (clinical-rules 2.2)"
+SOURCE_WHO = "WHO 1994; ISCD; AACE/ACE 2020 (section 2.1)"
+SOURCE_Z = "ISCD official positions (section 2.2)"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Classification:
     """The category of one scan (the most recent one that can be classified)."""
 
@@ -83,7 +83,7 @@ class Classification:
     source: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class StandingDiagnosis:
     """Osteoporosis once diagnosed stands, even when a later scan looks better."""
 
@@ -93,7 +93,7 @@ class StandingDiagnosis:
     basis: tuple[str, ...]
     # True when the latest scan alone would say less: show both, never downgrade silently.
     differs_from_latest_scan: bool
-    source: str = "AACE/ACE 2020 (clinical-rules 2.1)"
+    source: str = "AACE/ACE 2020 (section 2.1)"
 
 
 def classification_mode(profile: Profile, on: date, status: str | None = None) -> tuple[Mode, str]:
@@ -167,7 +167,16 @@ def classify_latest(history: PatientHistory) -> Classification:
     scans = sorted_scans(history)
     if not scans:
         return Classification(
-            "none", NO_SCAN, CATEGORY_LABELS[NO_SCAN], None, None, None, None, None, "", ""
+            mode="none",
+            category=NO_SCAN,
+            label=CATEGORY_LABELS[NO_SCAN],
+            score=None,
+            site=None,
+            side=None,
+            scan_id=None,
+            scan_date=None,
+            reason="",
+            source="",
         )
     for scan in reversed(scans):
         mode, why = _mode_for_scan(history.profile, scan)
@@ -277,7 +286,13 @@ def standing_diagnosis(history: PatientHistory, latest: Classification) -> Stand
 
     bases = sorted(by_bmd + by_fracture)
     if not bases:
-        return StandingDiagnosis(None, "No standing diagnosis of osteoporosis", None, (), False)
+        return StandingDiagnosis(
+            category=None,
+            label="No standing diagnosis of osteoporosis",
+            since=None,
+            basis=(),
+            differs_from_latest_scan=False,
+        )
     if by_bmd and fragility_days:
         category = SEVERE_OSTEOPOROSIS
         since = max(by_bmd[0][0], min(fragility_days))

@@ -1,4 +1,4 @@
-"""The drug catalogue of clinical-rules.md section 5, as data.
+"""The drug catalogue of section 5, as data.
 
 Each `Drug` says what it is, how it is given and what must follow it. The
 warnings in alerts.py read these facts instead of repeating drug names.
@@ -13,7 +13,7 @@ DrugClass = Literal["antiresorptive", "weak_antiresorptive", "anabolic", "dual"]
 RouteKind = Literal["oral", "iv", "injection", "nasal", "other"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Drug:
     code: str
     name: str

@@ -34,7 +34,7 @@ Unit = Literal["sessions", "minutes"]
 Session = tuple[date, str, int]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Target:
     kind: str
     label: str
@@ -52,7 +52,7 @@ class Target:
         return max(self.goal - self.done, 0)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class WeekSummary:
     start: date  # Monday
     end: date  # Sunday
@@ -104,25 +104,25 @@ def week_summary(sessions: Iterable[Session], today: date) -> WeekSummary:
     minutes = _minutes_by_kind(this_week)
     targets = (
         Target(
-            "resistance",
-            "Resistance training",
-            "sessions",
-            RESISTANCE_SESSIONS_PER_WEEK,
-            count("resistance"),
+            kind="resistance",
+            label="Resistance training",
+            unit="sessions",
+            goal=RESISTANCE_SESSIONS_PER_WEEK,
+            done=count("resistance"),
         ),
         Target(
-            "balance",
-            "Balance and functional training",
-            "sessions",
-            BALANCE_SESSIONS_PER_WEEK,
-            count("balance"),
+            kind="balance",
+            label="Balance and functional training",
+            unit="sessions",
+            goal=BALANCE_SESSIONS_PER_WEEK,
+            done=count("balance"),
         ),
         Target(
-            "aerobic",
-            "Aerobic activity",
-            "minutes",
-            AEROBIC_MINUTES_PER_WEEK,
-            dict(minutes)["aerobic"],
+            kind="aerobic",
+            label="Aerobic activity",
+            unit="minutes",
+            goal=AEROBIC_MINUTES_PER_WEEK,
+            done=dict(minutes)["aerobic"],
         ),
     )
     return WeekSummary(start=start, end=end, targets=targets, minutes_by_kind=minutes)

@@ -52,7 +52,7 @@ DAYS_PER_YEAR = Decimal("365.25")
 MIN_SCAN_GAP_DAYS = 183
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Finding:
     field: str  # "bmd", "t_score", "z_score", "date": the form field the message belongs to
     level: Level
@@ -84,14 +84,16 @@ def bmd_possible(bmd: Decimal) -> bool:
 def check_bmd(bmd: Decimal) -> tuple[Finding, ...]:
     """Section 1.1 limits for a BMD in g/cm²."""
     if not bmd.is_finite():
-        return (Finding("bmd", "reject", "The BMD must be a number, in g/cm²."),)
+        return (
+            Finding(field="bmd", level="reject", message="The BMD must be a number, in g/cm²."),
+        )
     shown = _fixed(bmd, 3)
     if bmd <= BMD_REJECT_AT_OR_BELOW:
         return (
             Finding(
-                "bmd",
-                "reject",
-                f"A BMD of {shown} g/cm² is not possible: it must be greater than "
+                field="bmd",
+                level="reject",
+                message=f"A BMD of {shown} g/cm² is not possible: it must be greater than "
                 f"{BMD_REJECT_AT_OR_BELOW}.",
             ),
         )
@@ -100,35 +102,37 @@ def check_bmd(bmd: Decimal) -> tuple[Finding, ...]:
         if bmd >= MG_HINT_MIN and bmd_possible(in_grams):
             return (
                 Finding(
-                    "bmd",
-                    "reject",
-                    f"A BMD of {bmd.normalize():f} is out of range for g/cm²; it looks like "
-                    f"mg/cm². Did you mean {_fixed(in_grams, 3)} g/cm²?",
+                    field="bmd",
+                    level="reject",
+                    message=(
+                        f"A BMD of {bmd.normalize():f} is out of range for g/cm²; it looks "
+                        f"like mg/cm². Did you mean {_fixed(in_grams, 3)} g/cm²?"
+                    ),
                 ),
             )
         return (
             Finding(
-                "bmd",
-                "reject",
-                f"A BMD of {shown} g/cm² is out of range: it cannot be above "
+                field="bmd",
+                level="reject",
+                message=f"A BMD of {shown} g/cm² is out of range: it cannot be above "
                 f"{BMD_REJECT_ABOVE} g/cm². Please check the report.",
             ),
         )
     if bmd < BMD_CHECK_BELOW:
         return (
             Finding(
-                "bmd",
-                "check",
-                f"A BMD of {shown} g/cm² is unusually low (below {BMD_CHECK_BELOW}). "
+                field="bmd",
+                level="check",
+                message=f"A BMD of {shown} g/cm² is unusually low (below {BMD_CHECK_BELOW}). "
                 "Please check it against the report.",
             ),
         )
     if bmd > BMD_CHECK_ABOVE:
         return (
             Finding(
-                "bmd",
-                "check",
-                f"A BMD of {shown} g/cm² is unusually high (above {BMD_CHECK_ABOVE}). "
+                field="bmd",
+                level="check",
+                message=f"A BMD of {shown} g/cm² is unusually high (above {BMD_CHECK_ABOVE}). "
                 "Please check it against the report.",
             ),
         )
@@ -141,32 +145,32 @@ def check_score(value: Decimal, field: str) -> tuple[Finding, ...]:
         raise ValueError(f"unknown score field {field!r}; expected one of {sorted(SCORE_LABELS)}")
     label = SCORE_LABELS[field]
     if not value.is_finite():
-        return (Finding(field, "reject", f"The {label} must be a number."),)
+        return (Finding(field=field, level="reject", message=f"The {label} must be a number."),)
     shown = _signed(value)
     if value < SCORE_REJECT_BELOW or value > SCORE_REJECT_ABOVE:
         return (
             Finding(
-                field,
-                "reject",
-                f"A {label} of {shown} is out of range: {label}s lie between "
+                field=field,
+                level="reject",
+                message=f"A {label} of {shown} is out of range: {label}s lie between "
                 f"{SCORE_REJECT_BELOW:+} and {SCORE_REJECT_ABOVE:+}. Please check the report.",
             ),
         )
     if value < SCORE_CHECK_BELOW:
         return (
             Finding(
-                field,
-                "check",
-                f"A {label} of {shown} is unusually low (below {SCORE_CHECK_BELOW:+}). "
+                field=field,
+                level="check",
+                message=f"A {label} of {shown} is unusually low (below {SCORE_CHECK_BELOW:+}). "
                 "Please check it against the report.",
             ),
         )
     if value > SCORE_CHECK_ABOVE:
         return (
             Finding(
-                field,
-                "check",
-                f"A {label} of {shown} is unusually high (above {SCORE_CHECK_ABOVE:+}). "
+                field=field,
+                level="check",
+                message=f"A {label} of {shown} is unusually high (above {SCORE_CHECK_ABOVE:+}). "
                 "Please check it against the report.",
             ),
         )
@@ -185,18 +189,18 @@ def check_scan_date(
     if scan_date > today:
         findings.append(
             Finding(
-                "date",
-                "reject",
-                f"The scan date {scan_date.isoformat()} is in the future "
+                field="date",
+                level="reject",
+                message=f"The scan date {scan_date.isoformat()} is in the future "
                 f"(today is {today.isoformat()}).",
             )
         )
     if birth_date is not None and scan_date < birth_date:
         findings.append(
             Finding(
-                "date",
-                "reject",
-                f"The scan date {scan_date.isoformat()} is before the date of birth "
+                field="date",
+                level="reject",
+                message=f"The scan date {scan_date.isoformat()} is before the date of birth "
                 f"({birth_date.isoformat()}).",
             )
         )
@@ -225,9 +229,9 @@ def _change_finding(
     per_year = (pct * DAYS_PER_YEAR / days).quantize(Decimal("0.1"), rounding=ROUND_UP)
     direction = "higher" if delta > 0 else "lower"
     return Finding(
-        "bmd",
-        "check",
-        f"The {site_label} BMD of {_fixed(bmd, 3)} g/cm² is "
+        field="bmd",
+        level="check",
+        message=f"The {site_label} BMD of {_fixed(bmd, 3)} g/cm² is "
         f"{pct.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)} % {direction} than on "
         f"{ref_date.isoformat()} ({_fixed(ref_bmd, 3)} g/cm²), a change of {per_year} % per year "
         f"(more than {MAX_CHANGE_PCT_PER_YEAR} % per year is unusual). "
@@ -249,9 +253,9 @@ def _gap_finding(
     else:
         where = f"only {gap} days from the {site_label} scan of {nearest.isoformat()}"
     return Finding(
-        "date",
-        "check",
-        f"This scan ({scan_date.isoformat()}) is {where}. Scans less than 6 months "
+        field="date",
+        level="check",
+        message=f"This scan ({scan_date.isoformat()}) is {where}. Scans less than 6 months "
         f"({MIN_SCAN_GAP_DAYS} days) apart are unusual. Please check the date.",
     )
 

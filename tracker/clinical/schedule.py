@@ -1,9 +1,11 @@
 """Section 4: when is the next DXA scan due, and why (SCAN-DUE, SCAN-OVERDUE, SCAN-BASELINE).
 
 One rule decides the interval, in this order: a clinician's override; a
-bisphosphonate holiday; therapy started or changed since the last scan;
-stable therapy; untreated (osteoporosis, then Gourlay 2012 for older women,
-then everyone else). The reminder level then follows from today.
+bisphosphonate holiday or therapy started or changed since the last scan
+(both can apply, since stopping for a holiday is a change, section 11.2: the
+earlier due date wins); stable therapy; untreated (osteoporosis, then Gourlay
+2012 for older women, then everyone else). The reminder level then follows
+from today.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Literal
 from tracker.clinical.classify import (
     T_OSTEOPOROSIS_MAX,
     StandingDiagnosis,
+    classification_mode,
     lowest_result,
     sorted_scans,
 )
@@ -46,9 +49,9 @@ GOURLAY_BANDS: tuple[tuple[Decimal, int], ...] = (
 GOURLAY_HIP_SITES: tuple[str, ...] = ("total_hip", "femoral_neck")
 # Section 4 [ours]: any other untreated adult; a clinician may change it.
 UNTREATED_INTERVAL_MONTHS = 24
-# [ours] Untreated osteoporosis (T <= -2.5, or a standing diagnosis): the table
-# gives it 2 years, longer than Gourlay's 1 year for T -2.49; the safer reading
-# keeps it no longer than that band.
+# Section 4 [ours, in line with Gourlay's shortest band]: untreated with
+# osteoporosis (T <= -2.5 on a scan read in WHO mode, or a standing diagnosis;
+# section 11.3).
 UNTREATED_OSTEOPOROSIS_INTERVAL_MONTHS = 12
 # Section 4 [ours]: reminder levels around the due date.
 UPCOMING_DAYS_BEFORE = 60  # info
@@ -62,12 +65,12 @@ BASELINE_FRACTURE_AFTER_AGE = 50
 BASELINE_MAN_WITH_RISK_FACTOR_AGE = 50
 ADULT_AGE = 20
 
-SOURCE = "BHOF/NOF; Endocrine Society; ASBMR 2016; Gourlay NEJM 2012; ISCD 2023 (clinical-rules 4)"
+SOURCE = "BHOF/NOF; Endocrine Society; ASBMR 2016; Gourlay NEJM 2012; ISCD 2023 (section 4)"
 
 Level = Literal["none", "not_yet", "upcoming", "due", "overdue", "baseline"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ScanPrompt:
     """ "Talk to your clinician about a scan now": a new fracture or a bone-losing drug."""
 
@@ -77,7 +80,7 @@ class ScanPrompt:
     key: str  # stable id of what triggered it, e.g. "fracture-7"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class NextScan:
     due_date: date | None
     # Always says why, e.g. "on stable therapy: every 2 years".
@@ -109,47 +112,86 @@ def _lowest_hip_t(scan: Scan) -> Decimal | None:
     return min(scores) if scores else None
 
 
-def _has_osteoporosis_t(scan: Scan) -> bool:
-    found = lowest_result(scan, "t_score")
-    return found is not None and found[1] <= T_OSTEOPOROSIS_MAX
+def _untreated_osteoporosis(
+    history: PatientHistory, last: Scan, standing: StandingDiagnosis
+) -> bool:
+    """Section 11.3: a standing diagnosis, or T <= -2.5 on a latest scan read in WHO mode.
+
+    In Z-score mode (premenopausal women, men under 50) and under 20 a low
+    T-score does not count: "any other adult" applies.
+    """
+    if standing.category is not None:
+        return True
+    mode, _ = classification_mode(history.profile, last.date, last.menopausal_status)
+    found = lowest_result(last, "t_score")
+    return mode == "who" and found is not None and found[1] <= T_OSTEOPOROSIS_MAX
+
+
+def therapy_changes(history: PatientHistory, since: date, today: date) -> list[date]:
+    """The dates of therapy changes from `since` to `today`, oldest first (section 11.2).
+
+    A change is dated by the first day on a new drug (its start) or the first day
+    off a stopped drug (its end + 1 day: the end is the last day on it). Stopping
+    for a drug holiday is a change like any other stop.
+    """
+    changes = set()
+    for course in history.courses:
+        if since <= course.start <= today:
+            changes.add(course.start)
+        if course.end is not None and since <= course.end + timedelta(days=1) <= today:
+            changes.add(course.end + timedelta(days=1))
+    return sorted(changes)
+
+
+def _holiday_row(
+    history: PatientHistory, last: Scan, today: date
+) -> tuple[str, date, int | None, str] | None:
+    holiday = bp_holiday(history, today)
+    if holiday is None:
+        return None
+    by_scan = add_months(last.date, BP_HOLIDAY_SCAN_INTERVAL_MONTHS)
+    review = add_months(holiday.first_day, BP_HOLIDAY_REVIEW_MONTHS)
+    if review < by_scan:
+        return (
+            "bp_holiday",
+            review,
+            None,
+            f"bisphosphonate drug holiday since {holiday.first_day.isoformat()}: "
+            f"a scan at the holiday review, {_years(BP_HOLIDAY_REVIEW_MONTHS)} "
+            "into the holiday",
+        )
+    return (
+        "bp_holiday",
+        by_scan,
+        BP_HOLIDAY_SCAN_INTERVAL_MONTHS,
+        f"on a bisphosphonate drug holiday: every {_years(BP_HOLIDAY_SCAN_INTERVAL_MONTHS)}",
+    )
 
 
 def _interval(
     history: PatientHistory, last: Scan, standing: StandingDiagnosis, today: date
 ) -> tuple[str, date, int | None, str]:
     """(basis, due date before the 12-month floor, interval in months, reason)."""
-    holiday = bp_holiday(history, today)
-    if holiday is not None:
-        by_scan = add_months(last.date, BP_HOLIDAY_SCAN_INTERVAL_MONTHS)
-        review = add_months(holiday.start, BP_HOLIDAY_REVIEW_MONTHS)
-        if review < by_scan:
-            return (
-                "bp_holiday",
-                review,
-                None,
-                f"bisphosphonate drug holiday since {holiday.start.isoformat()}: "
-                f"a scan at the holiday review, {_years(BP_HOLIDAY_REVIEW_MONTHS)} "
-                "into the holiday",
-            )
-        return (
-            "bp_holiday",
-            by_scan,
-            BP_HOLIDAY_SCAN_INTERVAL_MONTHS,
-            f"on a bisphosphonate drug holiday: every {_years(BP_HOLIDAY_SCAN_INTERVAL_MONTHS)}",
-        )
-
-    changes = [c.start for c in history.courses if c.start >= last.date] + [
-        c.end for c in history.courses if c.end is not None and last.date <= c.end <= today
-    ]
+    holiday = _holiday_row(history, last, today)
+    # Section 11.2: the earliest change since the last scan dates the interval; a
+    # change on the scan's own day counts (that scan is the change's baseline).
+    changes = therapy_changes(history, last.date, today)
     if changes:
-        change = min(changes)
-        return (
+        change = changes[0]
+        changed = (
             "therapy_changed",
             add_months(change, THERAPY_CHANGED_INTERVAL_MONTHS),
             THERAPY_CHANGED_INTERVAL_MONTHS,
             f"treatment started or changed on {change.isoformat()}, after the last scan: "
             f"{_years(THERAPY_CHANGED_INTERVAL_MONTHS)} after the change",
         )
+        # A holiday begun since the last scan is also a change (section 11.2): both
+        # rows apply, and the earlier due date wins [ours].
+        if holiday is not None and holiday[1] < changed[1]:
+            return holiday
+        return changed
+    if holiday is not None:
+        return holiday
 
     if any(active_on(course, today) for course in history.courses):
         return (
@@ -159,7 +201,7 @@ def _interval(
             f"on stable therapy: every {_years(STABLE_THERAPY_INTERVAL_MONTHS)}",
         )
 
-    if standing.category is not None or _has_osteoporosis_t(last):
+    if _untreated_osteoporosis(history, last, standing):
         months = UNTREATED_OSTEOPOROSIS_INTERVAL_MONTHS
         return (
             "untreated_osteoporosis",
@@ -204,11 +246,11 @@ def _interval(
 def _prompts(history: PatientHistory, last: Scan) -> tuple[ScanPrompt, ...]:
     prompts = [
         ScanPrompt(
-            "fracture",
-            f.date,
-            f"a fragility fracture on {f.date.isoformat()}, after your last scan: "
+            kind="fracture",
+            date=f.date,
+            reason=f"a fragility fracture on {f.date.isoformat()}, after your last scan: "
             "talk to your clinician about a scan now",
-            f"fracture-{f.id}",
+            key=f"fracture-{f.id}",
         )
         for f in sorted(history.fractures, key=lambda f: (f.date, f.id))
         if f.fragility and f.date > last.date
@@ -219,11 +261,11 @@ def _prompts(history: PatientHistory, last: Scan) -> tuple[ScanPrompt, ...]:
     if risk.glucocorticoids and (since is None or since > last.date):
         prompts.append(
             ScanPrompt(
-                "glucocorticoids",
-                since,
-                "glucocorticoid tablets (5 mg a day or more for 3 months or more) "
+                kind="glucocorticoids",
+                date=since,
+                reason="glucocorticoid tablets (5 mg a day or more for 3 months or more) "
                 "can thin bones: talk to your clinician about a scan now",
-                f"glucocorticoids-since-{since.isoformat() if since else 'unknown'}",
+                key=f"glucocorticoids-since-{since.isoformat() if since else 'unknown'}",
             )
         )
     return tuple(prompts)
@@ -246,8 +288,9 @@ def baseline_indications(history: PatientHistory, today: date) -> tuple[tuple[da
             (birthday(profile.birth_date, BASELINE_MAN_AGE), f"man aged {BASELINE_MAN_AGE}+")
         )
     for f in sorted(history.fractures, key=lambda f: (f.date, f.id)):
-        if f.fragility or age_on(profile.birth_date, f.date) >= BASELINE_FRACTURE_AFTER_AGE:
-            found.append((f.date, "a fracture after 50 or a fragility fracture"))
+        # Section 11.16: "fracture after 50" is a fragility fracture at age 50 or over.
+        if f.fragility and age_on(profile.birth_date, f.date) >= BASELINE_FRACTURE_AFTER_AGE:
+            found.append((f.date, f"a fragility fracture at {BASELINE_FRACTURE_AFTER_AGE} or over"))
             break
     risk = profile.risk_factors
     if risk.any:
@@ -275,33 +318,33 @@ def next_scan(history: PatientHistory, standing: StandingDiagnosis, today: date)
         indications = baseline_indications(history, today)
         if not indications:
             return NextScan(
-                None,
-                "no scan on record, and no reason for a first scan was found",
-                None,
-                "none",
-                "no_indication",
-                None,
-                None,
-                None,
-                False,
-                None,
-                None,
-                (),
+                due_date=None,
+                reason="no scan on record, and no reason for a first scan was found",
+                rule_id=None,
+                level="none",
+                basis="no_indication",
+                interval_months=None,
+                last_scan_id=None,
+                last_scan_date=None,
+                overridden=False,
+                upcoming_from=None,
+                overdue_from=None,
+                prompts=(),
             )
         why = "; ".join(dict.fromkeys(reason for _, reason in indications))
         return NextScan(
-            min(since for since, _ in indications),
-            f"no scan on record; a baseline scan is recommended ({why})",
-            "SCAN-BASELINE",
-            "baseline",
-            "baseline",
-            None,
-            None,
-            None,
-            False,
-            None,
-            None,
-            (),
+            due_date=min(since for since, _ in indications),
+            reason=f"no scan on record; a baseline scan is recommended ({why})",
+            rule_id="SCAN-BASELINE",
+            level="baseline",
+            basis="baseline",
+            interval_months=None,
+            last_scan_id=None,
+            last_scan_date=None,
+            overridden=False,
+            upcoming_from=None,
+            overdue_from=None,
+            prompts=(),
         )
 
     last = scans[-1]

@@ -18,7 +18,7 @@ LATE_DENOSUMAB_RULES = ("DMAB-LATE", "DMAB-LONG-DELAY", "DMAB-STOP-NO-TRANSITION
 SCAN_OVERDUE_RULES = ("SCAN-OVERDUE",)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Summary:
     last_scan_date: date | None
     lowest_t_score: Decimal | None

@@ -77,35 +77,60 @@ def as_of(history: PatientHistory, today: date) -> PatientHistory:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Holiday:
-    course: Course  # the bisphosphonate course that ended for a holiday
-    start: date  # its last day on the drug
+    """A bisphosphonate drug holiday (section 5.1 BP-HOLIDAY-REVIEW, section 11.1)."""
+
+    course: Course  # the bisphosphonate course that ended for a drug holiday
+    first_day: date  # the day after the last day on the drug (section 11.1)
+    last_day: date  # the day before the next course starts, or today while it lasts
+
+    @property
+    def start(self) -> date:
+        """Deprecated: the course's LAST day on the drug, NOT the holiday's first day.
+
+        Kept only for callers outside the engine written before section 11.1 was
+        applied; use `first_day`.
+        """
+        assert self.course.end is not None
+        return self.course.end
+
+
+def drug_holidays(history: PatientHistory, today: date) -> list[Holiday]:
+    """Every bisphosphonate drug holiday so far, past and current, oldest first.
+
+    The one definition of a holiday (section 5.1 BP-HOLIDAY-REVIEW): a
+    bisphosphonate course ends with the reason "drug holiday" and no other
+    osteoporosis drug carries on past its last day. The holiday starts the day
+    after that last day (section 11.1) and lasts until the day before the next
+    course starts, or until today. Courses starting after `today` are ignored.
+    """
+    courses = [c for c in history.courses if c.start <= today]
+    found = []
+    for course in courses:
+        if not (
+            drug_of(course).is_bisphosphonate
+            and course.stop_reason == "drug_holiday"
+            and course.end is not None
+            and course.end < today  # section 11.1: the holiday starts the day after
+        ):
+            continue
+        end = course.end
+        others = [o for o in courses if o is not course]
+        if any(o.start <= end < last_day(o, today) for o in others):
+            continue  # another drug carried on past the last day: no holiday
+        next_start = min((o.start for o in others if o.start > end), default=None)
+        last = today if next_start is None else next_start - timedelta(days=1)
+        if last > end:  # a next course from the very next day is a switch, not a holiday
+            found.append(Holiday(course=course, first_day=end + timedelta(days=1), last_day=last))
+    found.sort(key=lambda h: (h.first_day, h.course.id))
+    return found
 
 
 def bp_holiday(history: PatientHistory, today: date) -> Holiday | None:
-    """The bisphosphonate holiday in progress, if any (section 5.1, BP-HOLIDAY-REVIEW).
-
-    A holiday starts when a bisphosphonate course ends with the reason "drug
-    holiday" and no other osteoporosis drug follows: no other course runs or
-    starts after that day.
-    """
-    ended = [
-        course
-        for course in history.courses
-        if drug_of(course).is_bisphosphonate
-        and course.stop_reason == "drug_holiday"
-        and course.end is not None
-        and course.end <= today
-    ]
-    if not ended:
-        return None
-    course = max(ended, key=lambda c: (c.end, c.id))
-    assert course.end is not None
-    for other in history.courses:
-        if other is not course and last_day(other, today) > course.end:
-            return None
-    return Holiday(course=course, start=course.end)
+    """The bisphosphonate holiday in progress today, if any (from `drug_holidays`)."""
+    current = [h for h in drug_holidays(history, today) if h.last_day == today]
+    return current[-1] if current else None
 
 
 def episode_start(history: PatientHistory, today: date) -> date | None:

@@ -1,14 +1,12 @@
 """Sections 5.1 (RALOX-VTE, DRUG-OVERLAP), 6 (TREATMENT-FAILURE, FRACTURE-ON-THERAPY,
-SEVERE-OSTEOPOROSIS), 7 (HEIGHT-LOSS) and the scan reminders as alerts."""
+SEVERE-OSTEOPOROSIS) and 7 (HEIGHT-LOSS)."""
 
 from datetime import date, timedelta
 
 import pytest
 
-from tracker.clinical.alerts import SEVERITY_RANK, Alert, severity_rank, sort_alerts
 from tracker.clinical.assess import assess
 from tracker.clinical.dates import add_months
-from tracker.clinical.history import Overrides, RiskFactors
 
 from .builders import TODAY, course, event, fracture, height, history, profile, scan, site
 
@@ -65,7 +63,8 @@ def test_ralox_vte(raloxifene, events, alerted):
         ("teriparatide", "denosumab", True),  # anabolic with denosumab
         ("denosumab", "abaloparatide", True),
         ("romosozumab", "denosumab", True),
-        ("romosozumab", "alendronate", True),  # dual action counts as antiresorptive
+        ("romosozumab", "alendronate", False),  # 11.15: romosozumab counts as an anabolic
+        ("romosozumab", "teriparatide", False),
         ("teriparatide", "alendronate", False),
         ("teriparatide", "raloxifene", False),
     ],
@@ -91,7 +90,7 @@ def test_drug_overlap_marked_intended_is_quiet(intended):
     assert "DRUG-OVERLAP" not in _rules(hist)
 
 
-def test_drug_overlap_not_for_a_same_day_switch():
+def test_drug_overlap_11_15_not_for_a_one_shared_day_switch():
     hist = history(
         courses=(
             course(1, "alendronate", date(2020, 1, 1), TODAY, "switched"),
@@ -138,7 +137,7 @@ def _on_therapy(*extra_courses):
         (add_months(T0, 12), "TREATMENT-FAILURE"),
     ],
 )
-def test_treatment_failure_two_fractures_after_12_months(today, rule_id):
+def test_treatment_failure_11_13_two_fractures_counted_to_today(today, rule_id):
     hist = history(
         courses=_on_therapy(),
         fractures=(
@@ -160,6 +159,12 @@ def test_treatment_failure_two_fractures_after_12_months(today, rule_id):
         assert alert.key == "FRACTURE-ON-THERAPY:fracture-2"
 
 
+@pytest.mark.parametrize(("day", "counted"), [(T0 - timedelta(days=1), False), (T0, True)])
+def test_fracture_on_therapy_11_13_from_the_first_day_on_therapy(day, counted):
+    found = _rules(history(courses=_on_therapy(), fractures=(fracture(1, day, "hip"),)))
+    assert ("FRACTURE-ON-THERAPY" in found) is counted
+
+
 def test_fracture_on_therapy_one_fracture():
     hist = history(courses=_on_therapy(), fractures=(fracture(1, date(2024, 3, 1), "upper_arm"),))
     found = _rules(hist)
@@ -171,7 +176,6 @@ def test_fracture_on_therapy_one_fracture():
 @pytest.mark.parametrize(
     "fractures",
     [
-        (fracture(1, T0, "hip"),),  # on the start day: not "since therapy started"
         (fracture(1, date(2023, 1, 1), "hip", fragility=False),),
         (fracture(1, date(2021, 1, 1), "hip"),),
     ],
@@ -261,7 +265,7 @@ def test_treatment_failure_loss_before_therapy_does_not_count():
     assert "TREATMENT-FAILURE" not in _rules(hist)
 
 
-def test_treatment_failure_says_comparability_uncertain():
+def test_treatment_failure_11_23_comparability_uncertain_counts():
     hist = history(
         courses=_on_therapy(),
         scans=(
@@ -294,10 +298,17 @@ def test_severe_osteoporosis_info(t, shown):
 # --- HEIGHT-LOSS --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("current", "warned"), [("156.1", False), ("156.0", True)])
-def test_height_loss_from_tallest_recalled(current, warned):
+@pytest.mark.parametrize(
+    ("current", "measured", "warned"),
+    [
+        ("156.1", True, False),
+        ("156.0", True, True),
+        ("150.0", False, False),  # 11.9: a self-reported height never raises it
+    ],
+)
+def test_height_loss_11_9_measured_height_against_tallest_recalled(current, measured, warned):
     prof = profile(tallest="160.0")
-    hist = history(prof, heights=(height(1, date(2024, 1, 1), current, measured=False),))
+    hist = history(prof, heights=(height(1, date(2024, 1, 1), current, measured=measured),))
     found = _rules(hist)
     assert ("HEIGHT-LOSS" in found) is warned
     if warned:
@@ -355,85 +366,13 @@ def test_height_loss_needs_heights():
     assert "HEIGHT-LOSS" not in _rules(history(profile(tallest="170")))
 
 
-# --- scan reminders as alerts -----------------------------------------------------------------
-
-LAST = date(2022, 1, 10)
-
-
-@pytest.mark.parametrize(
-    ("offset", "rule_id", "severity", "suffix"),
-    [
-        (-61, None, None, None),
-        (-60, "SCAN-DUE", "info", ":upcoming"),
-        (0, "SCAN-DUE", "warn", ":due"),
-        (89, "SCAN-DUE", "warn", ":due"),
-        (90, "SCAN-OVERDUE", "warn", ""),
-    ],
-)
-def test_scan_due_and_scan_overdue_alerts(offset, rule_id, severity, suffix):
-    hist = history(profile(age=60, sex="male"), scans=(scan(5, LAST, site(t="-1.5")),))
-    due = add_months(LAST, 24)
-    found = _rules(hist, due + timedelta(days=offset))
-    scan_rules = {"SCAN-DUE", "SCAN-OVERDUE"} & set(found)
-    assert scan_rules == ({rule_id} if rule_id else set())
-    if rule_id:
-        (alert,) = found[rule_id]
-        assert alert.severity == severity
-        assert alert.key == f"{rule_id}:after-scan-5:due-{due.isoformat()}{suffix}"
-        assert alert.topic == "scan:after-scan-5"
-        assert "not on treatment: every 2 years" in alert.explanation
-
-
-def test_scan_baseline_alert():
-    (alert,) = _rules(history(profile(age=70)))["SCAN-BASELINE"]
-    assert (alert.severity, alert.key) == ("warn", "SCAN-BASELINE:no-scan")
-    assert alert.explanation.startswith("No scan on record; a baseline scan is recommended")
-    assert "(woman aged 65+)" in alert.explanation
-
-
-def test_scan_prompt_alerts():
-    prof = profile(risk=RiskFactors(glucocorticoids=True))
+@pytest.mark.parametrize(("make", "alerted"), [("hologic", True), ("ge_lunar", False)])
+def test_treatment_failure_11_23_not_comparable_does_not_count(make, alerted):
     hist = history(
-        prof,
-        scans=(scan(5, LAST, site(t="-1.5")),),
-        fractures=(fracture(3, date(2023, 1, 1), "wrist_forearm"),),
+        courses=_on_therapy(),
+        scans=(
+            scan(1, date(2022, 2, 1), site("total_hip", "1.000")),
+            scan(2, date(2024, 1, 1), site("total_hip", "0.900"), make=make),
+        ),
     )
-    prompts = {a.key: a for a in _rules(hist)["SCAN-PROMPT"]}
-    assert set(prompts) == {
-        "SCAN-PROMPT:fracture-3",
-        "SCAN-PROMPT:glucocorticoids-since-unknown",
-    }
-    assert prompts["SCAN-PROMPT:fracture-3"].due_date == date(2023, 1, 1)
-    assert prompts["SCAN-PROMPT:glucocorticoids-since-unknown"].due_date == LAST
-
-
-# --- ordering ------------------------------------------------------------------------------
-
-
-def _a(severity, day, rule="X"):
-    return Alert(rule, severity, "", "", "", day, f"{rule}:{day}", f"{rule}:{day}", "")
-
-
-def test_sort_most_severe_first_then_oldest():
-    info, warn, alert = (
-        _a("info", date(2020, 1, 1)),
-        _a("warn", date(2024, 1, 1)),
-        _a("alert", date(2025, 1, 1)),
-    )
-    old_warn = _a("warn", date(2021, 1, 1))
-    assert sort_alerts([info, warn, alert, old_warn]) == (alert, old_warn, warn, info)
-    assert severity_rank("alert") < severity_rank("warn") < severity_rank("info")
-    assert [alert.rank, warn.rank, info.rank] == [0, 1, 2]
-    assert set(SEVERITY_RANK) == {"info", "warn", "alert"}
-
-
-def test_assessment_alerts_are_sorted_and_cite_sources():
-    hist = history(
-        profile(age=70),
-        courses=(course(1, "raloxifene", date(2024, 1, 1)),),
-        events=(event(1, date(2023, 1, 1), "blood_clot"),),
-    )
-    alerts = assess(hist, TODAY).alerts
-    assert [a.rule_id for a in alerts] == ["RALOX-VTE", "SCAN-BASELINE"]
-    assert all(a.source and a.title and a.explanation and a.clinician_line for a in alerts)
-    assert Overrides() == hist.overrides
+    assert ("TREATMENT-FAILURE" in _rules(hist)) is alerted

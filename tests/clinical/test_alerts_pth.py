@@ -28,7 +28,7 @@ def _rules(hist, today):
         (731, "PTH-OVER-LIMIT", "warn"),  # > 730, teriparatide only
     ],
 )
-def test_pth_near_limit_and_pth_over_limit_boundaries(cumulative, rule_id, severity):
+def test_pth_near_limit_and_pth_over_limit_11_10_11_1_day_limits(cumulative, rule_id, severity):
     today = S + timedelta(days=cumulative - 1)  # start day counts as day 1
     found = _rules(history(courses=(course(1, "teriparatide", S),)), today)
     pth = {"PTH-NEAR-LIMIT", "PTH-OVER-LIMIT"} & set(found)
@@ -105,12 +105,41 @@ def test_anabolic_no_followon_after_90_days(day, alerted):
         assert alert.key == "ANABOLIC-NO-FOLLOWON:course-1"
 
 
-@pytest.mark.parametrize(("start_day", "alerted"), [(90, False), (91, True)])
-def test_anabolic_no_followon_antiresorptive_by_day_90(start_day, alerted):
+@pytest.mark.parametrize(
+    ("start_day", "day", "alerted"),
+    [
+        (90, 200, False),
+        (150, 149, True),  # none yet on day 149
+        (150, 150, False),  # 11.19: closes when an antiresorptive starts, even after day 90
+        (91, 200, False),
+    ],
+)
+def test_anabolic_no_followon_11_19_closes_when_an_antiresorptive_starts(start_day, day, alerted):
     hist = history(
         courses=(_ended("romosozumab"), course(2, "denosumab", END + timedelta(days=start_day)))
     )
-    assert ("ANABOLIC-NO-FOLLOWON" in _rules(hist, END + timedelta(days=200))) is alerted
+    assert ("ANABOLIC-NO-FOLLOWON" in _rules(hist, END + timedelta(days=day))) is alerted
+
+
+@pytest.mark.parametrize(
+    ("next_drug", "next_start", "alerted_for"),
+    [
+        # 11.19: teriparatide to abaloparatide is not the end of anabolic therapy...
+        ("abaloparatide", END + timedelta(days=1), []),
+        # ... the follow-on is due after the last anabolic course ends.
+        ("romosozumab", END + timedelta(days=1), []),
+    ],
+)
+def test_anabolic_no_followon_11_19_switching_between_anabolics(next_drug, next_start, alerted_for):
+    second_end = next_start + timedelta(days=300)
+    hist = history(
+        courses=(_ended(), course(2, next_drug, next_start, second_end, "course_completed"))
+    )
+    assert [
+        a.key for a in _rules(hist, second_end + timedelta(days=90)).get("ANABOLIC-NO-FOLLOWON", [])
+    ] == alerted_for
+    keys = [a.key for a in _rules(hist, second_end + timedelta(days=91))["ANABOLIC-NO-FOLLOWON"]]
+    assert keys == ["ANABOLIC-NO-FOLLOWON:course-2"]
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,108 @@
+"""Shared by every rule: the Alert, severities, sources and the helpers that word alerts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from tracker.clinical.history import Course, PatientHistory
+from tracker.clinical.therapy import courses_by_start
+
+Severity = Literal["info", "warn", "alert"]
+# Most severe first.
+SEVERITY_RANK: dict[str, int] = {"alert": 0, "warn": 1, "info": 2}
+
+
+SOURCES: dict[str, str] = {
+    "DMAB-DUE": "Prolia label (section 5.1)",
+    "DMAB-LATE": "Lyu et al., Ann Intern Med 2020 (section 5.1)",
+    "DMAB-LONG-DELAY": "Lyu et al., Ann Intern Med 2020 (section 5.1)",
+    "DMAB-STOP-NO-TRANSITION": "ECTS 2021 (Tsourdi); Endocrine Society 2019 (section 5.1)",
+    "ROMO-COUNT": "Evenity label (section 5.1)",
+    "ROMO-DUE": "Evenity label; 7 days' notice ours (section 5.1)",
+    "ROMO-COURSE-END": "Evenity label; Endocrine Society 2020 (section 5.1)",
+    "ROMO-OVER-12": "Evenity label (section 5.1)",
+    "ROMO-CV": "Evenity label, boxed warning (section 5.1)",
+    "PTH-NEAR-LIMIT": "Forteo and Tymlos labels; threshold ours (section 5.1)",
+    "PTH-OVER-LIMIT": "Forteo 2020 and Tymlos labels (section 5.1)",
+    "ANABOLIC-NO-FOLLOWON": "Endocrine Society 2020; 90-day window ours (section 5.1)",
+    "BP-REASSESS": "ASBMR task force 2016, Adler et al. (section 5.1)",
+    "BP-LONG": "ASBMR task force 2016, Adler et al. (section 5.1)",
+    "BP-HOLIDAY-REVIEW": "ASBMR task force 2016; 24/36 months ours (section 5.1)",
+    "ZOL-DUE": "Reclast label; 30 days' notice ours (section 5.1)",
+    "RALOX-VTE": "Evista label, boxed warning (section 5.1)",
+    "DRUG-OVERLAP": "ours (section 5.1)",
+    "TREATMENT-FAILURE": "IOF working group, Diez-Perez et al. 2012 (section 6)",
+    "FRACTURE-ON-THERAPY": "IOF working group, Diez-Perez et al. 2012 (section 6)",
+    "SEVERE-OSTEOPOROSIS": "ASBMR/BHOF 2024 (section 6)",
+    "HEIGHT-LOSS": "NOF 2014; Siminoski et al. 2006 (section 7)",
+    "SCAN-DUE": "BHOF/NOF; Endocrine Society; Gourlay 2012 (section 4)",
+    "SCAN-OVERDUE": "BHOF/NOF; Endocrine Society; reminder levels ours (section 4)",
+    "SCAN-BASELINE": "ISCD 2023 indications (section 4)",
+    "SCAN-PROMPT": "ISCD indications (section 4)",
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Alert:
+    rule_id: str
+    severity: Severity
+    title: str  # plain language, for the patient
+    explanation: str  # plain language, says why
+    clinician_line: str  # one short line for the clinician panel
+    due_date: date  # the day it became due
+    key: str  # stable: see the module docstring
+    topic: str  # shared by the stages that escalate one another
+    source: str
+
+    @property
+    def rank(self) -> int:
+        """0 for the most severe; sort ascending to put the most severe first."""
+        return SEVERITY_RANK[self.severity]
+
+
+def severity_rank(severity: str) -> int:
+    return SEVERITY_RANK[severity]
+
+
+def sort_alerts(alerts: Iterable[Alert]) -> tuple[Alert, ...]:
+    """Most severe first; within a severity, the longest outstanding first."""
+    return tuple(sorted(alerts, key=lambda a: (a.rank, a.due_date, a.rule_id, a.key)))
+
+
+def _alert(
+    rule_id: str,
+    severity: Severity,
+    title: str,
+    explanation: str,
+    clinician_line: str,
+    due_date: date,
+    about: str,
+    topic: str | None = None,
+) -> Alert:
+    key = f"{rule_id}:{about}"
+    return Alert(
+        rule_id=rule_id,
+        severity=severity,
+        title=title,
+        explanation=explanation,
+        clinician_line=clinician_line,
+        due_date=due_date,
+        key=key,
+        topic=topic or key,
+        source=SOURCES[rule_id],
+    )
+
+
+def _d(day: date) -> str:
+    return day.isoformat()
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + "."
+
+
+def _courses_of(history: PatientHistory, *codes: str) -> list[Course]:
+    return [c for c in courses_by_start(history) if c.drug in codes]
