@@ -131,6 +131,8 @@ def test_sections_group_the_entries():
 def test_rule_looks_up_by_id():
     assert rule("DMAB-LATE").anchor == "rule-DMAB-LATE"
     assert rule("DMAB-LATE").severity_shown == "warn"
+    assert rule("DMAB-LATE").level == "warn"
+    assert rule("PTH-OVER-LIMIT").level == ""  # alert or warn, depending on the drug
     with pytest.raises(KeyError):
         rule("NO-SUCH-RULE")
 

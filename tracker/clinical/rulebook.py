@@ -77,6 +77,7 @@ SEVERITIES: tuple[tuple[str, str], ...] = (
     ("warn", "for the patient and the clinician"),
     ("alert", "the clinician must acknowledge it"),
 )
+SEVERITY_LEVELS = frozenset(name for name, _ in SEVERITIES)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -143,6 +144,11 @@ class Rule(_NamesConstants):
     @property
     def anchor(self) -> str:
         return f"rule-{self.rule_id}"
+
+    @property
+    def level(self) -> str:
+        """ "info", "warn" or "alert" when the rule has one severity; "" when it depends."""
+        return self.severity if self.severity in SEVERITY_LEVELS else ""
 
     @property
     def meaning_shown(self) -> str:
