@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "tracker.records",
     "tracker.reminders",
     "tracker.dashboard",
+    "tracker.learn",
 ]
 
 MIDDLEWARE = [

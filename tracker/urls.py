@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("tracker.dashboard.urls")),
     path("", include("tracker.records.urls")),
     path("", include("tracker.reminders.urls")),
+    path("learn/", include("tracker.learn.urls")),
 ]

@@ -188,6 +188,7 @@ def build_email(items: list[Delivery], *, connection=None) -> EmailMultiAlternat
         "recipient": recipient,
         "items": items,
         "settings_url": settings.SITE_URL + reverse("reminders:settings"),
+        "rules_url": settings.SITE_URL + reverse("learn:rules"),
     }
     message = EmailMultiAlternatives(
         subject=subject,

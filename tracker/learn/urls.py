@@ -1,0 +1,9 @@
+from django.urls import path
+
+from tracker.learn import views
+
+app_name = "learn"
+
+urlpatterns = [
+    path("rules/", views.rules, name="rules"),
+]
