@@ -41,6 +41,7 @@ OTHER_PAGES = [
     ("accounts:profile", PATIENT_PAGE),
     ("accounts:password-change", EVERYONE),
     ("reminders:settings", NOT_ADMIN),
+    ("learn:rules", EVERYONE),
 ]
 
 

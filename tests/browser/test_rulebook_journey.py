@@ -6,7 +6,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
-from tracker.accounts.management.commands.seed_demo import DEMO_PASSWORD
+from tracker.records.management.commands.seed_demo import DEMO_PASSWORD
 
 
 @pytest.mark.parametrize("width", [1280, 390])
