@@ -4,7 +4,7 @@ Each entry names its constants; their values are looked up in the engine
 modules when the book is rendered, never copied here, so the book cannot
 drift from the code. Sources come from `alerts.SOURCES` where the rule has an
 entry there. Sections are numbered like the clinical specification, so a
-source that says "clinical-rules 5.1" points at section 5.1 of this book.
+source that says "section 5.1" points at section 5.1 of this book.
 
 The words live in `rulebook_text.py` and `rulebook_conventions.py`; this module
 types, resolves and renders them.
@@ -300,7 +300,7 @@ def render_markdown() -> str:
         "",
         "Every rule BoneTrack applies, with its rule id, how loud it is, the named",
         "constants it uses (with their current values) and its source. Sources that",
-        'say "clinical-rules 5.1" mean section 5.1 below.',
+        'say "section 5.1" mean section 5.1 below.',
         "",
         f"*{assess.DISCLAIMER}*",
         "",

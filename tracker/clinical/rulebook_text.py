@@ -26,7 +26,7 @@ REFERENCES: tuple[dict[str, object], ...] = (
             "MG_HINT_MIN",
             "MG_PER_G",
         ),
-        source="ours (clinical-rules 1.1)",
+        source="ours (section 1.1)",
     ),
     dict(
         section="1.1",
@@ -40,7 +40,7 @@ REFERENCES: tuple[dict[str, object], ...] = (
             "SCORE_CHECK_BELOW",
             "SCORE_CHECK_ABOVE",
         ),
-        source="ours (clinical-rules 1.1)",
+        source="ours (section 1.1)",
     ),
     dict(
         section="1.1",
@@ -49,7 +49,7 @@ REFERENCES: tuple[dict[str, object], ...] = (
         "{MAX_CHANGE_PCT_PER_YEAR} % a year, or two scans of one site fewer than "
         "{MIN_SCAN_GAP_DAYS} days apart, asks for a double-check.",
         constants=("MAX_CHANGE_PCT_PER_YEAR", "MIN_SCAN_GAP_DAYS"),
-        source="ours (clinical-rules 1.1)",
+        source="ours (section 1.1)",
     ),
     dict(
         section="2",
@@ -77,7 +77,7 @@ REFERENCES: tuple[dict[str, object], ...] = (
         "any BMD; one of the second group only with low bone mass. Once made, the diagnosis "
         "is never downgraded by a better scan.",
         constants=("FRACTURE_ESTABLISHES_ANY_BMD", "FRACTURE_ESTABLISHES_WITH_LOW_MASS"),
-        source="AACE/ACE 2020 (clinical-rules 2.1)",
+        source="AACE/ACE 2020 (section 2.1)",
     ),
     dict(
         section="3",
@@ -87,7 +87,7 @@ REFERENCES: tuple[dict[str, object], ...] = (
         "counts only when it equals or exceeds the LSC.",
         constants=("LSC_PRECISION_FACTOR", "DEFAULT_LSC_PCT"),
         source="ISCD precision calculator; defaults ours, from ISCD minimum precision "
-        "(clinical-rules 3.1, 3.2)",
+        "(section 3.1, 3.2)",
     ),
     dict(
         section="3",
@@ -95,7 +95,7 @@ REFERENCES: tuple[dict[str, object], ...] = (
         meaning="The lumbar spine LSC is multiplied by this factor for the number of vertebrae "
         "used.",
         constants=("VERTEBRAE_LSC_MULTIPLIER",),
-        source="Manitoba BMD Registry, J Clin Densitom 2024 (clinical-rules 3.3)",
+        source="Manitoba BMD Registry, J Clin Densitom 2024 (section 3.3)",
     ),
     dict(
         section="3",
@@ -103,7 +103,7 @@ REFERENCES: tuple[dict[str, object], ...] = (
         meaning="A different manufacturer starts a new trend with a new baseline: no change is "
         "computed across the break. The same make with a different model or facility is "
         'compared but marked "comparability uncertain".',
-        source="Genant et al. JBMR 1994 (clinical-rules 3.4)",
+        source="Genant et al. JBMR 1994 (section 3.4)",
     ),
     dict(
         section="6",
@@ -112,7 +112,7 @@ REFERENCES: tuple[dict[str, object], ...] = (
         "{TARGET_SITES}; a clinician may set another per patient. The gap to the target is "
         "shown.",
         constants=("DEFAULT_TARGET_T_SCORE", "TARGET_SITES"),
-        source="Cummings 2013; Lewiecki 2017; ASBMR/BHOF 2024 (clinical-rules 6)",
+        source="Cummings 2013; Lewiecki 2017; ASBMR/BHOF 2024 (section 6)",
     ),
 )
 
@@ -174,7 +174,7 @@ RULES: tuple[dict[str, object], ...] = (
         severity="sets the SCAN-DUE date (no alert of its own)",
         meaning="A clinician's interval for the patient wins over every other row, and its "
         "reason is shown. The 12-month floor does not apply to it.",
-        source="ours (clinical-rules 4)",
+        source="ours (section 4)",
     ),
     dict(
         rule_id="SCAN-INTERVAL-BP-HOLIDAY",
@@ -185,7 +185,7 @@ RULES: tuple[dict[str, object], ...] = (
         "after the last scan, or at the holiday review ({BP_HOLIDAY_REVIEW_MONTHS} months "
         "into the holiday), whichever comes first.",
         constants=("BP_HOLIDAY_SCAN_INTERVAL_MONTHS", "BP_HOLIDAY_REVIEW_MONTHS"),
-        source="ASBMR task force 2016 (clinical-rules 4)",
+        source="ASBMR task force 2016 (section 4)",
     ),
     dict(
         rule_id="SCAN-INTERVAL-THERAPY-CHANGED",
@@ -195,7 +195,7 @@ RULES: tuple[dict[str, object], ...] = (
         meaning="A drug started or stopped after the last scan: the next scan is due "
         "{THERAPY_CHANGED_INTERVAL_MONTHS} months after the earliest such change.",
         constants=("THERAPY_CHANGED_INTERVAL_MONTHS",),
-        source="BHOF/NOF; Endocrine Society (clinical-rules 4)",
+        source="BHOF/NOF; Endocrine Society (section 4)",
     ),
     dict(
         rule_id="SCAN-INTERVAL-STABLE-THERAPY",
@@ -205,7 +205,7 @@ RULES: tuple[dict[str, object], ...] = (
         meaning="On the same treatment since the last scan: every "
         "{STABLE_THERAPY_INTERVAL_MONTHS} months, long enough for a change to show.",
         constants=("STABLE_THERAPY_INTERVAL_MONTHS",),
-        source="BHOF/NOF; Endocrine Society (clinical-rules 4)",
+        source="BHOF/NOF; Endocrine Society (section 4)",
     ),
     dict(
         rule_id="SCAN-INTERVAL-UNTREATED-OSTEOPOROSIS",
@@ -216,7 +216,7 @@ RULES: tuple[dict[str, object], ...] = (
         "{T_OSTEOPOROSIS_MAX}) or a standing diagnosis exists: every "
         "{UNTREATED_OSTEOPOROSIS_INTERVAL_MONTHS} months.",
         constants=("UNTREATED_OSTEOPOROSIS_INTERVAL_MONTHS", "T_OSTEOPOROSIS_MAX"),
-        source="ours, in line with Gourlay's shortest band (clinical-rules 4)",
+        source="ours, in line with Gourlay's shortest band (section 4)",
     ),
     dict(
         rule_id="SCAN-INTERVAL-GOURLAY",
@@ -227,7 +227,7 @@ RULES: tuple[dict[str, object], ...] = (
         "no hip or spine fracture: the lowest T-score at {GOURLAY_HIP_SITES} sets the "
         "interval. Bands, as (lowest T-score of the band, months): {GOURLAY_BANDS}.",
         constants=("GOURLAY_MIN_AGE", "GOURLAY_HIP_SITES", "GOURLAY_BANDS"),
-        source="Gourlay et al., NEJM 2012 (clinical-rules 4)",
+        source="Gourlay et al., NEJM 2012 (section 4)",
     ),
     dict(
         rule_id="SCAN-INTERVAL-UNTREATED",
@@ -237,7 +237,7 @@ RULES: tuple[dict[str, object], ...] = (
         meaning="Everyone else without treatment: every {UNTREATED_INTERVAL_MONTHS} months; "
         "a clinician may change it.",
         constants=("UNTREATED_INTERVAL_MONTHS",),
-        source="ours (clinical-rules 4)",
+        source="ours (section 4)",
     ),
     # --- Section 5.1: denosumab
     dict(
