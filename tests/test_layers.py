@@ -101,3 +101,14 @@ def test_audit_is_written_by_the_write_path_and_for_reads_and_sign_ins_only():
         "tracker.accounts.signals",
         "tracker.records.changes",
     }
+
+
+def test_no_module_under_tracker_passes_500_lines():
+    # style.md: a module that passes 500 lines is two concerns; migrations are history.
+    long = {
+        str(path.relative_to(TRACKER.parent)): count
+        for path in TRACKER.rglob("*.py")
+        if "migrations" not in path.parts
+        and (count := len(path.read_text().splitlines())) > 500
+    }
+    assert not long
