@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Extra pytest arguments, e.g. `make test PYTEST_ARGS="-m 'not browser'"`.
+PYTEST_ARGS ?=
 
 .PHONY: run test lint format bench clean
 
@@ -26,7 +28,7 @@ run: $(VENV)/.run-installed
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.dev-installed
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
