@@ -3,6 +3,7 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.utils import timezone
 
 LOGIN_AT = "bt_login_at"
 SEEN_AT = "bt_seen_at"
@@ -40,3 +41,21 @@ class SessionTimeoutMiddleware:
             # The request that signed in starts both clocks.
             request.session[LOGIN_AT] = request.session[SEEN_AT] = now
         return response
+
+
+class UserTimeZoneMiddleware:
+    """Each signed-in user's own day: `timezone.localdate()` and the dates shown
+    follow the user's time zone (issue 9), the server's for everyone else."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            timezone.activate(request.user.zone)
+        else:
+            timezone.deactivate()
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

@@ -1,3 +1,6 @@
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models import Q
@@ -45,6 +48,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text="Clinicians see no patient until an admin approves them.",
     )
     date_joined = models.DateTimeField(default=timezone.now)
+    # "Today" is the user's own day (issue 9): due dates, reminders and pages use it.
+    # Empty means the server's TIME_ZONE; validated against the IANA names by forms.
+    time_zone = models.CharField(max_length=64, blank=True)
 
     objects = UserManager()
 
@@ -60,6 +66,14 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The user's time zone, or the server's when none (or an unknown one) is set."""
+        try:
+            return ZoneInfo(self.time_zone or settings.TIME_ZONE)
+        except (ZoneInfoNotFoundError, ValueError):
+            return ZoneInfo(settings.TIME_ZONE)
 
     @property
     def is_staff(self) -> bool:
