@@ -39,6 +39,9 @@ def make_patient(email: str, name: str, **fields):
         "birth_date": dt.date(1955, 5, 17),
         "sex": "female",
         "menopausal_status": "postmenopausal",
+        # The cast's records have existed for years (tests move the clock to 2026):
+        # a due date before a record's first day is shown as "now".
+        "created_at": dt.datetime(2015, 1, 1, tzinfo=dt.UTC),
     }
     return Patient.objects.create(user=user, **{**defaults, **fields})
 

@@ -171,6 +171,11 @@ class Patient(models.Model):
     def age_on(self, day) -> int:
         return age_on(self.birth_date, day)
 
+    @property
+    def record_start(self):
+        """The record's first day: a due date before it is shown as "now" (issue 9)."""
+        return timezone.localdate(self.created_at)
+
 
 class CareLinkQuerySet(models.QuerySet):
     def open(self) -> "CareLinkQuerySet":

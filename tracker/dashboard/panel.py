@@ -5,6 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils import timezone
 
 from tracker.clinical.dates import age_on
 
@@ -13,12 +14,21 @@ def _day(day: dt.date | None) -> str:
     return f"{day.day} {day:%b %Y}" if day else "—"
 
 
+def _due(day: dt.date | None, record_created: dt.datetime) -> str:
+    # A date before the record existed is "now" (issue 9): a baseline scan due
+    # since the patient turned 65 is due now, not in 2018.
+    if day is not None and day < timezone.localdate(record_created):
+        return "now"
+    return _day(day)
+
+
 @dataclass(frozen=True)
 class PanelRow:
     COLUMNS = (
         "patient_id",
         "patient__user__full_name",
         "patient__birth_date",
+        "patient__created_at",
         "last_scan_date",
         "lowest_t_score",
         "category_label",
@@ -56,7 +66,7 @@ class PanelRow:
             lowest_t="" if row["lowest_t_score"] is None else f"{row['lowest_t_score']} · ",
             category=row["category_label"],
             drug=row["current_drug"] or "—",
-            next_due=_day(row["next_due_date"]),
+            next_due=_due(row["next_due_date"], row["patient__created_at"]),
             next_due_what=row["next_due_what"] if row["next_due_date"] else "",
             overdue=row["overdue"],
             alerts=row["alert_count"],

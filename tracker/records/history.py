@@ -2,6 +2,7 @@
 and the chronological list of every entry for the history page."""
 
 from collections import defaultdict
+from decimal import Decimal
 
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, CharField, DecimalField, F, Value
@@ -50,10 +51,15 @@ def load_histories(patients: list[Patient]) -> dict[int, h.PatientHistory]:
 
 # The four small kinds of row come in ONE query (a UNION over common columns:
 # text, number, flag), so the whole history costs 5 or 6 queries, not 9.
+TENTH = Decimal("0.1")
 SMALL_ROWS = {
     "fracture": lambda pk, day, text, number, flag: h.Fracture(pk, day, site=text, fragility=flag),
     "fall": lambda pk, day, text, number, flag: h.Fall(pk, day, injured=flag),
-    "height": lambda pk, day, text, number, flag: h.Height(pk, day, cm=number, measured=flag),
+    # A UNION loses the column's Decimal converter on SQLite: 160.4 came back as
+    # 160.400000000000 and was shown so (issue 9). Heights are stored to 0.1 cm.
+    "height": lambda pk, day, text, number, flag: h.Height(
+        pk, day, cm=number.quantize(TENTH), measured=flag
+    ),
     "event": lambda pk, day, text, number, flag: h.ClinicalEvent(pk, day, kind=text),
 }
 

@@ -31,21 +31,34 @@ def _event(uid: str, day: dt.date, summary: str, description: str, stamp: dt.dat
 
 
 def events_for(
-    assessment: Assessment, *, patient_id: int, label: str, stamp: dt.datetime
+    assessment: Assessment,
+    *,
+    patient_id: int,
+    label: str,
+    stamp: dt.datetime,
+    record_start: dt.date,
 ) -> list[Event]:
-    """`label` names the patient in a clinician's calendar ("" in the patient's own)."""
+    """`label` names the patient in a clinician's calendar ("" in the patient's own).
+    A date before the record existed (a baseline scan due since the patient turned
+    65, say) goes on the record's first day: "now", not years in the past (issue 9)."""
     suffix = f" ({label})" if label else ""
     found = []
     scan = assessment.next_scan
     if scan.due_date is not None:
         found.append(
-            _event(f"scan-{patient_id}", scan.due_date, f"DXA scan due{suffix}", scan.reason, stamp)
+            _event(
+                f"scan-{patient_id}",
+                max(scan.due_date, record_start),
+                f"DXA scan due{suffix}",
+                scan.reason,
+                stamp,
+            )
         )
     for dose in assessment.next_doses:
         found.append(
             _event(
                 f"dose-{patient_id}-{dose.course_id}",
-                dose.due_date,
+                max(dose.due_date, record_start),
                 f"{dose.drug_name} due{suffix}",
                 f"Next {dose.drug_name} dose: due {dose.due_date:%d %b %Y} "
                 f"(last given {dose.last_dose_date:%d %b %Y}).",

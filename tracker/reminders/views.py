@@ -191,7 +191,11 @@ def calendar_feed(request, token: str):
     for patient in patients:
         label = "" if patient.user_id == user.pk else initials(patient.user.full_name)
         events += calendar.events_for(
-            assess(histories[patient.pk], today), patient_id=patient.pk, label=label, stamp=stamp
+            assess(histories[patient.pk], today),
+            patient_id=patient.pk,
+            label=label,
+            stamp=stamp,
+            record_start=patient.record_start,
         )
     body = calendar.build_calendar(events, name="BoneTrack")
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
