@@ -209,9 +209,13 @@ def test_alert_states_write_through_the_one_path(client, world):
     keys = {alert.rule_id: alert.key for alert in _truth(patient)[0].alerts}
     client.force_login(patient.user)
     before = _version(patient)
-    _post(client, reverse("reminders:done", args=[patient.pk]), {"key": keys["DMAB-LATE"]})
+    _post(
+        client,
+        reverse("reminders:snooze", args=[patient.pk]),
+        {"key": keys["DMAB-LATE"], "until": day(-30)},
+    )
     assert _version(patient) == before + 1
-    assert AuditEvent.objects.filter(action="done", patient=patient).exists()
+    assert AuditEvent.objects.filter(action="snooze", patient=patient).exists()
     _assert_true_everywhere(client, world)
     client.force_login(clinician)
     alert_key = keys["DMAB-LATE"]

@@ -41,12 +41,35 @@ def test_open_alerts_show_reason_and_source(client, patient, late_denosumab, tod
 
 def test_patient_marks_a_warning_done(client, patient, late_denosumab, today):
     client.force_login(patient.user)
-    key = key_of("DMAB-LATE", patient)
+    key = key_of("SCAN-BASELINE", patient)
     response = client.post(reverse("reminders:done", args=[patient.pk]), {"key": key})
     assert response.status_code == 302
     assert AlertState.objects.get(key=key).status == "done"
-    assert 'data-rule="DMAB-LATE"' not in dashboard(client, patient)
+    assert 'data-rule="SCAN-BASELINE"' not in dashboard(client, patient)
     assert AuditEvent.objects.filter(action="done", summary=key).exists()
+
+
+def test_a_late_injection_is_closed_by_the_dose_not_by_done(client, patient, late_denosumab, today):
+    """Issue 9, item 1: on a due or late injection the patient's action is "I had it"."""
+    client.force_login(patient.user)
+    page = dashboard(client, patient)
+    item = page[page.index('data-rule="DMAB-LATE"') :][:3000]
+    course_page = reverse("records:detail", args=[patient.pk, "medications", late_denosumab.pk])
+    assert f'href="{course_page}#dose-form"' in item and "I had it" in item
+    assert ">Done</button>" not in item
+    key = key_of("DMAB-LATE", patient)
+    client.post(reverse("reminders:done", args=[patient.pk]), {"key": key})
+    assert not AlertState.objects.exists()  # "Done" does not close it
+    assert 'id="dose-form"' in client.get(course_page).content.decode()
+    client.post(
+        reverse("records:dose-add", args=[patient.pk, late_denosumab.pk]), {"date": "2026-11-21"}
+    )
+    assert 'data-rule="DMAB-LATE"' not in dashboard(client, patient)  # the dose closed it
+
+
+def test_clinicians_get_no_i_had_it(client, patient, clinician, late_denosumab, today):
+    client.force_login(clinician)
+    assert "I had it" not in dashboard(client, patient)
 
 
 @pytest.mark.parametrize(
@@ -153,18 +176,26 @@ def _panel_row(client, clinician, patient, query=""):
     return next((row for row in rows if row.pk == patient.pk), None)
 
 
-@pytest.mark.parametrize("action", ["reminders:done", "reminders:snooze"])
+@pytest.mark.parametrize(
+    ("action", "rule", "panel_filter"),
+    [
+        ("reminders:done", "SCAN-BASELINE", "?filter=alerts"),
+        ("reminders:snooze", "SCAN-BASELINE", "?filter=alerts"),
+        ("reminders:snooze", "DMAB-LATE", "?filter=late-denosumab"),
+    ],
+)
 def test_11_18_patient_closing_a_warning_keeps_it_open_for_the_clinician(
-    client, patient, clinician, late_denosumab, today, action
+    client, patient, clinician, late_denosumab, today, action, rule, panel_filter
 ):
     client.force_login(patient.user)
-    key = key_of("DMAB-LATE", patient)
+    key = key_of(rule, patient)
     client.post(reverse(action, args=[patient.pk]), {"key": key, "until": "2026-12-21"})
-    assert 'data-rule="DMAB-LATE"' not in dashboard(client, patient)  # the patient's list
+    assert AlertState.objects.filter(key=key).exists()
+    assert f'data-rule="{rule}"' not in dashboard(client, patient)  # the patient's list
     client.force_login(clinician)
-    assert 'data-rule="DMAB-LATE"' in dashboard(client, patient)  # the clinician's page
-    row = _panel_row(client, clinician, patient, "?filter=late-denosumab")
-    assert row is not None and row.warnings >= 1
+    assert f'data-rule="{rule}"' in dashboard(client, patient)  # the clinician's page
+    row = _panel_row(client, clinician, patient, panel_filter)
+    assert row is not None and row.warnings >= 2
 
 
 def test_11_18_a_clinician_acknowledgement_closes_it_for_everyone(

@@ -20,6 +20,7 @@ from tracker.records.changes import change_record
 from tracker.records.kinds import KINDS
 from tracker.records.models import PatientSummary
 from tracker.records.summary import open_alerts
+from tracker.reminders.models import dose_course_id
 
 PICTURE_CACHE_SECONDS = 24 * 60 * 60
 SNOOZE_DEFAULT = dt.timedelta(days=7)
@@ -51,6 +52,7 @@ def _picture(request, patient) -> dict:
         "today": today,
         "age": patient.age_on(today),
         "open_alerts": alerts,
+        "alert_rows": [(alert, _had_it_url(request, patient, alert)) for alert in alerts],
         "alert_urls": {
             action: reverse(f"reminders:{action}", args=[patient.pk])
             for action in ("done", "snooze", "acknowledge")
@@ -59,6 +61,14 @@ def _picture(request, patient) -> dict:
         "fragment_key": key,
         "heavy": SimpleLazyObject(lambda: picture.heavy),
     }
+
+
+def _had_it_url(request, patient, alert) -> str | None:
+    """For the patient, a due or late dose's "I had it": the course's dose form."""
+    course_id = dose_course_id(alert.rule_id, alert.key)
+    if course_id is None or request.user.pk != patient.user_id:
+        return None
+    return reverse("records:detail", args=[patient.pk, "medications", course_id]) + "#dose-form"
 
 
 @require_GET

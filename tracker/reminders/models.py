@@ -6,6 +6,7 @@ Deliveries are stored by the alert's stable key: a new dose or an escalation
 makes a new key, so an escalation is sent again.
 """
 
+import re
 import secrets
 
 from django.db import models
@@ -16,6 +17,17 @@ from tracker.accounts.models import Patient, User
 # Section 5.1 severities: a patient may mark done or snooze these; alert-level
 # items stay until a linked clinician acknowledges them.
 PATIENT_MAY_CLOSE = ("info", "warn")
+# A due or late injection or infusion is closed by recording the dose, never by
+# "Done" (issue 9): the patient's action is "I had it", which opens the dose form.
+DOSE_RULES = ("DMAB-DUE", "DMAB-LATE", "DMAB-LONG-DELAY", "ZOL-DUE", "ROMO-DUE")
+# The engine's keys name what an alert is about ("DMAB-LATE:course-12:dose-45").
+COURSE_IN_KEY = re.compile(r":course-(\d+)(?::|$)")
+
+
+def dose_course_id(rule_id: str, key: str) -> int | None:
+    """The course whose next dose a due or late dose alert is about, else None."""
+    found = COURSE_IN_KEY.search(key) if rule_id in DOSE_RULES else None
+    return int(found.group(1)) if found else None
 
 
 class ReminderPreference(models.Model):

@@ -14,7 +14,7 @@ from tracker.records.history import load_histories, load_history
 from tracker.records.models import AlertState
 from tracker.reminders import calendar
 from tracker.reminders.forms import AcknowledgeForm, KeyForm, PreferenceForm, SnoozeForm
-from tracker.reminders.models import PATIENT_MAY_CLOSE, ReminderPreference
+from tracker.reminders.models import DOSE_RULES, PATIENT_MAY_CLOSE, ReminderPreference
 
 Action = AuditEvent.Action
 
@@ -75,7 +75,9 @@ def _patient_action(request, patient_id: int, form_class):
 @require_POST
 def alert_done(request, patient_id: int):
     patient, alert, form = _patient_action(request, patient_id, KeyForm)
-    if alert is not None:
+    if alert is not None and alert.rule_id in DOSE_RULES:
+        messages.info(request, "Record the dose you had: that is what closes this reminder.")
+    elif alert is not None:
         _set_state(
             request,
             patient,

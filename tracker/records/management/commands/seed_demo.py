@@ -15,6 +15,7 @@ from tracker.records.changes import change_record
 from tracker.records.demo import seed_history
 
 DEMO_PASSWORD = "demo-password-2026"
+DEMO_RECORD_AGE = dt.timedelta(days=20 * 365)
 
 CLINICIAN = ("clinician@example.com", "Dr Chris Carter")
 ADMIN = ("admin@example.com", "Ada Admin")
@@ -91,6 +92,9 @@ class Command(BaseCommand):
                 sex=sex,
                 menopausal_status=status,
                 tallest_height_cm=height,
+                # The demo records have been kept here for years: their history (and
+                # what was due in it) predates today's seeding.
+                created_at=timezone.now() - DEMO_RECORD_AGE,
             )
             with change_record(None, patient, actor=user) as change:
                 patient.save()
