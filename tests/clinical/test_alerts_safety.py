@@ -295,6 +295,33 @@ def test_severe_osteoporosis_info(t, shown):
         assert "not a recommendation" in alert.explanation
 
 
+@pytest.mark.parametrize(("latest_t", "shown"), [("-2.5", True), ("-2.4", False)])
+def test_severe_osteoporosis_reads_the_latest_scan_only_11_7(latest_t, shown):
+    # An earlier T of -3.0 with a fracture no longer makes it severe once the latest
+    # scan is above -2.5: the standing diagnosis is "osteoporosis", never "severe".
+    hist = history(
+        scans=(
+            scan(1, date(2020, 1, 1), site(t="-3.0")),
+            scan(2, date(2024, 1, 1), site(t=latest_t)),
+        ),
+        fractures=(fracture(1, date(2021, 1, 1), "upper_arm"),),
+    )
+    assert ("SEVERE-OSTEOPOROSIS" in _rules(hist)) is shown
+
+
+@pytest.mark.parametrize(
+    ("fracture_day", "due"),
+    [(date(2023, 12, 31), date(2024, 1, 1)), (date(2024, 3, 1), date(2024, 3, 1))],
+)
+def test_severe_osteoporosis_dated_by_the_later_of_scan_and_first_fracture(fracture_day, due):
+    hist = history(
+        scans=(scan(1, date(2024, 1, 1), site(t="-2.7")),),
+        fractures=(fracture(1, fracture_day, "other"),),
+    )
+    (alert,) = _rules(hist)["SEVERE-OSTEOPOROSIS"]
+    assert alert.due_date == due
+
+
 # --- HEIGHT-LOSS --------------------------------------------------------------------------
 
 

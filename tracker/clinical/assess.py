@@ -116,7 +116,7 @@ class CourseLimit:
 class Assessment:
     today: date
     latest_scan: Classification  # category of the most recent classifiable scan
-    standing: StandingDiagnosis  # never downgraded
+    standing: StandingDiagnosis  # "osteoporosis" or none, never downgraded (section 11.7)
     change_rows: tuple[ChangeRow, ...]
     next_scan: NextScan
     targets: tuple[TargetGap, ...]
@@ -329,7 +329,7 @@ def assess(history: PatientHistory, today: date) -> Assessment:
         change_rows=rows,
         next_scan=scan,
         targets=targets(history, today),
-        alerts=all_alerts(history, today, rows, standing, scan),
+        alerts=all_alerts(history, today, rows, latest, scan),
         next_doses=next_doses(history, today),
         current_drugs=current_drugs(history, today),
         course_limits=course_limits(history, today),

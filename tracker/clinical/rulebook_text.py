@@ -74,8 +74,9 @@ REFERENCES: tuple[dict[str, object], ...] = (
         section="2",
         title="Standing diagnosis",
         meaning="A fragility fracture of the first group of sites establishes osteoporosis at "
-        "any BMD; one of the second group only with low bone mass. Once made, the diagnosis "
-        "is never downgraded by a better scan.",
+        "any BMD; one of the second group only with low bone mass; a vertebral fracture found "
+        "on imaging does not on its own. Once made, the diagnosis is never downgraded by a "
+        'better scan. It is only ever "osteoporosis": "severe" describes the latest scan.',
         constants=("FRACTURE_ESTABLISHES_ANY_BMD", "FRACTURE_ESTABLISHES_WITH_LOW_MASS"),
         source="AACE/ACE 2020 (clinical-rules 2.1)",
     ),
@@ -448,7 +449,8 @@ RULES: tuple[dict[str, object], ...] = (
         section="6",
         title="Severe osteoporosis",
         severity="info",
-        meaning="T ≤ {T_OSTEOPOROSIS_MAX} with a fragility fracture: anabolic therapy "
+        meaning="T ≤ {T_OSTEOPOROSIS_MAX} on the latest scan with a fragility fracture "
+        "(a vertebral fracture found on imaging included): anabolic therapy "
         "is often considered first. It informs; it never recommends a drug.",
         constants=("T_OSTEOPOROSIS_MAX",),
     ),

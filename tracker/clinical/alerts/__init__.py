@@ -109,7 +109,7 @@ from tracker.clinical.alerts.safety import (
 )
 from tracker.clinical.alerts.scans import scan_alerts
 from tracker.clinical.change import ChangeRow
-from tracker.clinical.classify import SEVERE_OSTEOPOROSIS, StandingDiagnosis
+from tracker.clinical.classify import SEVERE_OSTEOPOROSIS, Classification
 from tracker.clinical.history import CLASSIFYING_SITES, PatientHistory
 from tracker.clinical.schedule import NextScan
 
@@ -175,7 +175,7 @@ def all_alerts(
     history: PatientHistory,
     today: date,
     rows: tuple[ChangeRow, ...],
-    standing: StandingDiagnosis,
+    latest: Classification,
     scan: NextScan,
 ) -> tuple[Alert, ...]:
     """Every rule for one patient, most severe first. `history` must be as of `today`."""
@@ -188,7 +188,7 @@ def all_alerts(
     found += raloxifene_alerts(history, today)
     found += overlap_alerts(history, today)
     found += treatment_alerts(history, today, rows)
-    found += severe_osteoporosis_alerts(standing)
+    found += severe_osteoporosis_alerts(history, latest)
     found += height_alerts(history)
     found += scan_alerts(scan)
     return sort_alerts(found)
