@@ -10,12 +10,10 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from fractions import Fraction
 from typing import Literal
 
 from tracker.clinical.alerts import (
     DMAB_LATE_AFTER_DAYS,
-    IV_BP_REASSESS_YEARS,
     ORAL_BP_REASSESS_DAYS,
     PTH_LIFETIME_LIMIT_DAYS,
     ROMO_MAX_DOSES,
@@ -23,6 +21,7 @@ from tracker.clinical.alerts import (
     all_alerts,
     bp_exposure,
     bp_reassess_due,
+    infusion_share,
     romo_doses,
 )
 from tracker.clinical.change import ChangeRow, change_rows
@@ -232,8 +231,7 @@ def course_limits(history: PatientHistory, today: date) -> tuple[CourseLimit, ..
             )
         )
 
-    oral, iv = bp_exposure(history, today)
-    used = Fraction(oral, ORAL_BP_REASSESS_DAYS) + iv / IV_BP_REASSESS_YEARS
+    used = bp_exposure(history, today).reassess_used
     for course in running:
         drug = drug_of(course)
         if not drug.is_bisphosphonate:
@@ -267,7 +265,9 @@ def course_limits(history: PatientHistory, today: date) -> tuple[CourseLimit, ..
             )
         else:
             assert drug.dose_interval_months is not None
-            per_dose = Fraction(drug.dose_interval_months, 12) / IV_BP_REASSESS_YEARS
+            # Section 11.11: a zoledronic acid infusion is 1/3 of the limit, an IV
+            # ibandronate one 3 months of oral-equivalent time (1/20).
+            per_dose = infusion_share(course.drug, "reassess")
             doses_left = math.ceil((1 - used) / per_dose)
             _, last = last_dose(course)
             day = add_months(last, drug.dose_interval_months * doses_left)

@@ -369,9 +369,14 @@ RULES: tuple[dict[str, object], ...] = (
         title="Bisphosphonate: time to reassess",
         severity="warn",
         meaning="{ORAL_BP_REASSESS_DAYS} days (5 years) of tablets or {IV_BP_REASSESS_YEARS} "
-        "years of infusions (3 zoledronic acid infusions), added as fractions of each limit: "
+        "zoledronic acid infusions, added as fractions of each limit; an IV ibandronate "
+        "infusion counts as {IV_IBANDRONATE_ORAL_EQUIVALENT_MONTHS} months of tablets: "
         "continue, or take a drug holiday?",
-        constants=("ORAL_BP_REASSESS_DAYS", "IV_BP_REASSESS_YEARS"),
+        constants=(
+            "ORAL_BP_REASSESS_DAYS",
+            "IV_BP_REASSESS_YEARS",
+            "IV_IBANDRONATE_ORAL_EQUIVALENT_MONTHS",
+        ),
     ),
     dict(
         rule_id="BP-LONG",
@@ -379,7 +384,7 @@ RULES: tuple[dict[str, object], ...] = (
         title="Bisphosphonate beyond trial evidence",
         severity="warn",
         meaning="More than {ORAL_BP_LONG_DAYS} days (10 years) of tablets or "
-        "{IV_BP_LONG_YEARS} years of infusions, added the same way: longer than the trials "
+        "{IV_BP_LONG_YEARS} zoledronic acid infusions, added the same way: longer than the trials "
         "studied.",
         constants=("ORAL_BP_LONG_DAYS", "IV_BP_LONG_YEARS"),
     ),
