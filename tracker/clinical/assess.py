@@ -321,7 +321,7 @@ def assess(history: PatientHistory, today: date) -> Assessment:
     latest = classify_latest(history)
     standing = standing_diagnosis(history, latest)
     rows = change_rows(history)
-    scan = next_scan(history, standing, today)
+    scan = next_scan(history, standing, today, rows)
     return Assessment(
         today=today,
         latest_scan=latest,

@@ -184,8 +184,15 @@ RULES: tuple[dict[str, object], ...] = (
         severity="sets the SCAN-DUE date (no alert of its own)",
         meaning="On a bisphosphonate drug holiday: {BP_HOLIDAY_SCAN_INTERVAL_MONTHS} months "
         "after the last scan, or at the holiday review ({BP_HOLIDAY_REVIEW_MONTHS} months "
-        "into the holiday), whichever comes first.",
-        constants=("BP_HOLIDAY_SCAN_INTERVAL_MONTHS", "BP_HOLIDAY_REVIEW_MONTHS"),
+        "into the holiday), whichever comes first. A resume trigger (a new fragility "
+        "fracture or a BMD loss of at least the LSC during the holiday) makes it due at once, "
+        "not sooner than {MIN_SCAN_INTERVAL_MONTHS} months after the last scan unless a "
+        "clinician set a shorter interval (11.21).",
+        constants=(
+            "BP_HOLIDAY_SCAN_INTERVAL_MONTHS",
+            "BP_HOLIDAY_REVIEW_MONTHS",
+            "MIN_SCAN_INTERVAL_MONTHS",
+        ),
         source="ASBMR task force 2016 (clinical-rules 4)",
     ),
     dict(

@@ -13,15 +13,16 @@ from tracker.clinical.alerts.base import (
     _alert,
     _d,
 )
-from tracker.clinical.change import ChangeRow, describe_site, significant_decreases
+from tracker.clinical.change import ChangeRow
 from tracker.clinical.dates import add_months, days_covered, first_day
-from tracker.clinical.history import CLASSIFYING_SITES, PatientHistory
+from tracker.clinical.history import PatientHistory
 from tracker.clinical.therapy import (
     active_on,
     bp_holiday,
     courses_by_start,
     dose_ref,
     drug_of,
+    holiday_resume_triggers,
     last_day,
     last_dose,
 )
@@ -214,23 +215,10 @@ def _holiday_alerts(
         "Reasons to restart sooner: a new fracture, or bone density falling by more "
         "than the least significant change."
     )
-    fractures = sorted(
-        (f for f in history.fractures if f.fragility and f.date >= start),
-        key=lambda f: (f.date, f.id),
-    )
-    losses = significant_decreases(rows, CLASSIFYING_SITES, after=start - timedelta(days=1))
-    if fractures or losses:
-        events = [(f.date, f"a fracture on {_d(f.date)}", f"fracture-{f.id}") for f in fractures]
-        events += [
-            (
-                row.scan_date,
-                f"a significant loss at the {describe_site(row)} on {_d(row.scan_date)}",
-                f"scan-{row.scan_id}-{row.site}-{row.side}",
-            )
-            for row, _ in losses
-        ]
-        events.sort()
-        what = "; ".join(text for _, text, _ in events)
+    # The same triggers make the next scan due at once (schedule.py, section 11.21).
+    triggers = holiday_resume_triggers(history, holiday, rows)
+    if triggers:
+        what = "; ".join(t.text for t in triggers)
         return [
             _alert(
                 "BP-HOLIDAY-REVIEW",
@@ -239,8 +227,8 @@ def _holiday_alerts(
                 f"Since your drug holiday began on {_d(start)} there has been {what}. "
                 f"{resume} Talk to your clinician about restarting treatment.",
                 f"Bisphosphonate holiday since {_d(start)}: resume trigger ({what}).",
-                events[0][0],
-                f"course-{course.id}:" + ":".join(ident for _, _, ident in events),
+                triggers[0].date,
+                f"course-{course.id}:" + ":".join(t.ident for t in triggers),
                 topic,
             )
         ]
