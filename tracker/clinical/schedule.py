@@ -54,7 +54,7 @@ GOURLAY_HIP_SITES: tuple[str, ...] = ("total_hip", "femoral_neck")
 UNTREATED_INTERVAL_MONTHS = 24
 # Section 4 [ours, in line with Gourlay's shortest band]: untreated with
 # osteoporosis (T <= -2.5 on a scan read in WHO mode, or a standing diagnosis;
-# section 11.3).
+# section 11.3): every year, as the table of section 4 says.
 UNTREATED_OSTEOPOROSIS_INTERVAL_MONTHS = 12
 # Section 4 [ours]: reminder levels around the due date.
 UPCOMING_DAYS_BEFORE = 60  # info
