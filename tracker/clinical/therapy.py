@@ -86,16 +86,6 @@ class Holiday:
     first_day: date  # the day after the last day on the drug (section 11.1)
     last_day: date  # the day before the next course starts, or today while it lasts
 
-    @property
-    def start(self) -> date:
-        """Deprecated: the course's LAST day on the drug, NOT the holiday's first day.
-
-        Kept only for callers outside the engine written before section 11.1 was
-        applied; use `first_day`.
-        """
-        assert self.course.end is not None
-        return self.course.end
-
 
 def drug_holidays(history: PatientHistory, today: date) -> list[Holiday]:
     """Every bisphosphonate drug holiday so far, past and current, oldest first.
