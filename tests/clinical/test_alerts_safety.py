@@ -100,6 +100,25 @@ def test_drug_overlap_11_15_not_for_a_one_shared_day_switch():
     assert "DRUG-OVERLAP" not in _rules(hist)
 
 
+@pytest.mark.parametrize(
+    ("new_start", "old_end", "alerted"),
+    [
+        (TODAY, TODAY, False),  # one shared day (the switch day): not an overlap
+        (TODAY - timedelta(days=1), TODAY, True),  # two shared days: an overlap
+        (TODAY, TODAY + timedelta(days=1), True),  # two shared days, the second after today
+    ],
+    ids=["11_15_one_shared_day", "11_15_two_shared_days", "11_15_two_shared_days_to_come"],
+)
+def test_drug_overlap_11_15_two_shared_days_is_an_overlap(new_start, old_end, alerted):
+    hist = history(
+        courses=(
+            course(1, "alendronate", date(2020, 1, 1), old_end, "switched"),
+            course(2, "denosumab", new_start),
+        )
+    )
+    assert ("DRUG-OVERLAP" in _rules(hist)) is alerted
+
+
 def test_drug_overlap_end_date_after_today_still_counts():
     hist = history(
         courses=(

@@ -32,21 +32,6 @@ def _hip_scan(t, day=LAST, **extra):
         ({"age": 65}, (), (), True),  # woman >= 65
         ({"age": 69, "sex": "male"}, (), (), False),
         ({"age": 70, "sex": "male"}, (), (), True),  # man >= 70
-        # 11.16: "fracture after 50" is a fragility fracture at age 50 or over.
-        ({"age": 60, "sex": "male"}, (fracture(1, date(2024, 1, 1)),), (), True),
-        (
-            {"age": 60, "sex": "male"},
-            (fracture(1, TODAY - timedelta(days=400), fragility=False),),
-            (),
-            False,
-        ),
-        ({"age": 50, "sex": "male"}, (fracture(1, date(2024, 1, 1)),), (), False),  # aged 49
-        (
-            {"age": 35, "status": "premenopausal"},
-            (fracture(1, date(2024, 1, 1)),),
-            (),
-            False,
-        ),  # 11.16: a fragility fracture before 50 is not the indication
         ({"age": 55}, (), (course(1, "raloxifene", date(2024, 1, 1)),), True),  # on therapy
         ({"age": 55}, (), (course(1, "raloxifene", date(2020, 1, 1), date(2021, 1, 1)),), False),
         ({"age": 19, "sex": "male"}, (fracture(1, date(2024, 1, 1)),), (), False),  # not an adult
@@ -61,6 +46,36 @@ def test_scan_baseline_indications(prof_kwargs, fractures, courses, indicated):
     else:
         assert (result.rule_id, result.level, result.due_date) == (None, "none", None)
         assert "no scan on record" in result.reason
+
+
+# The profile's birthday is 30 days before TODAY: a 50-year-old turned 50 on 2025-05-16.
+@pytest.mark.parametrize(
+    ("prof_kwargs", "fracture_day", "fragility", "indicated"),
+    [
+        ({"age": 50, "sex": "male"}, date(2025, 5, 16), True, True),  # at 50: indicated
+        ({"age": 50, "sex": "male"}, date(2025, 5, 15), True, False),  # at 49: not
+        ({"age": 60, "sex": "male"}, date(2024, 1, 1), True, True),
+        ({"age": 60, "sex": "male"}, TODAY - timedelta(days=400), False, False),  # not fragility
+        ({"age": 35, "status": "premenopausal"}, date(2024, 1, 1), True, False),  # before 50
+    ],
+    ids=[
+        "11_16_fragility_fracture_at_50",
+        "11_16_fragility_fracture_at_49",
+        "11_16_fragility_fracture_at_58",
+        "11_16_not_a_fragility_fracture",
+        "11_16_fragility_fracture_at_34",
+    ],
+)
+def test_scan_baseline_11_16_fracture_after_50_is_a_fragility_fracture_at_50_or_over(
+    prof_kwargs, fracture_day, fragility, indicated
+):
+    hist = history(
+        profile(**prof_kwargs), fractures=(fracture(1, fracture_day, fragility=fragility),)
+    )
+    result = _next(hist)
+    assert (result.rule_id == "SCAN-BASELINE") is indicated
+    if indicated:
+        assert "a fragility fracture at 50 or over" in result.reason
 
 
 @pytest.mark.parametrize(
