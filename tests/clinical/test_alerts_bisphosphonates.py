@@ -73,10 +73,36 @@ def test_bp_reassess_and_bp_long_zoledronic_infusions(infusions, rule_id):
         assert found[rule_id][0].due_date == doses[6]
 
 
-@pytest.mark.parametrize(("doses", "reassess"), [(11, False), (12, True)])
-def test_bp_reassess_iv_ibandronate_3_months_per_dose(doses, reassess):
-    given = tuple(add_months(date(2020, 1, 1), 3 * k) for k in range(doses))
+def _quarterly(n, start=date(2015, 1, 1)):
+    return tuple(add_months(start, 3 * k) for k in range(n))
+
+
+@pytest.mark.parametrize(
+    ("doses", "rule_id"),
+    [
+        (12, None),  # the old 1/12-of-3-years reading raised BP-REASSESS here
+        (19, None),
+        (20, "BP-REASSESS"),  # 20 x 3 months = 5 years of oral-equivalent time
+        (40, "BP-REASSESS"),  # 40 x 3 months = 10 years: not MORE than 10
+        (41, "BP-LONG"),
+    ],
+)
+def test_bp_reassess_and_bp_long_11_11_iv_ibandronate_3_months_per_dose(doses, rule_id):
+    given = _quarterly(doses)
     hist = history(courses=(course(1, "ibandronate_iv", given[0], doses=given),))
+    found = _rules(hist, given[-1] + timedelta(days=1))
+    assert {"BP-REASSESS", "BP-LONG"} & set(found) == ({rule_id} if rule_id else set())
+    if rule_id:
+        assert found[rule_id][0].due_date == given[19 if rule_id == "BP-REASSESS" else 40]
+
+
+@pytest.mark.parametrize(("iband", "reassess"), [(7, False), (8, True)])
+def test_bp_reassess_11_11_tablets_and_iv_ibandronate_add_up(iband, reassess):
+    # 3 years of tablets (1096/1826 = 0.600) + 8 infusions x 3 months (8/20 = 0.400) >= 1;
+    # with 7 infusions (0.350) it falls short.
+    oral = course(1, "alendronate", date(2012, 1, 1), date(2014, 12, 31), "switched")
+    given = _quarterly(iband)
+    hist = history(courses=(oral, course(2, "ibandronate_iv", given[0], doses=given)))
     assert ("BP-REASSESS" in _rules(hist, given[-1] + timedelta(days=1))) is reassess
 
 
@@ -101,7 +127,11 @@ def test_bp_reassess_explains_the_exposure():
     doses = _yearly(3)
     zol = history(courses=(course(1, "zoledronic_acid", doses[0], doses=doses),))
     (alert,) = _rules(zol, doses[-1])["BP-REASSESS"]
-    assert "3 years of infusions" in alert.explanation
+    assert "3 zoledronic acid infusions" in alert.explanation
+    given = _quarterly(20)
+    iband = history(courses=(course(1, "ibandronate_iv", given[0], doses=given),))
+    (alert,) = _rules(iband, given[-1])["BP-REASSESS"]
+    assert "20 IV ibandronate infusions (5.0 years of tablets' worth)" in alert.explanation
 
 
 # --- BP-HOLIDAY-REVIEW [ours: 24 months info, 36 months warn] -----------------------------
@@ -278,6 +308,18 @@ def test_zol_reassess_date_is_the_third_infusion():
     hist = history(courses=(course(1, "zoledronic_acid", doses[0], doses=doses),))
     (limit,) = assess(hist, doses[0] + timedelta(days=1)).course_limits
     assert (limit.date, limit.reached) == (add_months(doses[0], 24), False)
+
+
+@pytest.mark.parametrize(("given", "due"), [(1, 19), (19, 19)])
+def test_iv_ibandronate_reassess_date_11_11_is_the_20th_infusion(given, due):
+    doses = _quarterly(given)
+    hist = history(courses=(course(1, "ibandronate_iv", doses[0], doses=doses),))
+    (limit,) = assess(hist, doses[-1] + timedelta(days=1)).course_limits
+    assert (limit.date, limit.reached) == (add_months(doses[0], 3 * due), False)
+    reached = _quarterly(20)
+    hist = history(courses=(course(1, "ibandronate_iv", reached[0], doses=reached),))
+    (limit,) = assess(hist, reached[-1] + timedelta(days=1)).course_limits
+    assert (limit.date, limit.reached) == (reached[19], True)
 
 
 @pytest.mark.parametrize(("offset", "reassess"), [(0, True), (1, False)])

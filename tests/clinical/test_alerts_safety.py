@@ -100,6 +100,25 @@ def test_drug_overlap_11_15_not_for_a_one_shared_day_switch():
     assert "DRUG-OVERLAP" not in _rules(hist)
 
 
+@pytest.mark.parametrize(
+    ("new_start", "old_end", "alerted"),
+    [
+        (TODAY, TODAY, False),  # one shared day (the switch day): not an overlap
+        (TODAY - timedelta(days=1), TODAY, True),  # two shared days: an overlap
+        (TODAY, TODAY + timedelta(days=1), True),  # two shared days, the second after today
+    ],
+    ids=["11_15_one_shared_day", "11_15_two_shared_days", "11_15_two_shared_days_to_come"],
+)
+def test_drug_overlap_11_15_two_shared_days_is_an_overlap(new_start, old_end, alerted):
+    hist = history(
+        courses=(
+            course(1, "alendronate", date(2020, 1, 1), old_end, "switched"),
+            course(2, "denosumab", new_start),
+        )
+    )
+    assert ("DRUG-OVERLAP" in _rules(hist)) is alerted
+
+
 def test_drug_overlap_end_date_after_today_still_counts():
     hist = history(
         courses=(
@@ -293,6 +312,33 @@ def test_severe_osteoporosis_info(t, shown):
         assert (alert.severity, alert.key) == ("info", "SEVERE-OSTEOPOROSIS:patient")
         assert alert.due_date == date(2024, 1, 1)
         assert "not a recommendation" in alert.explanation
+
+
+@pytest.mark.parametrize(("latest_t", "shown"), [("-2.5", True), ("-2.4", False)])
+def test_severe_osteoporosis_reads_the_latest_scan_only_11_7(latest_t, shown):
+    # An earlier T of -3.0 with a fracture no longer makes it severe once the latest
+    # scan is above -2.5: the standing diagnosis is "osteoporosis", never "severe".
+    hist = history(
+        scans=(
+            scan(1, date(2020, 1, 1), site(t="-3.0")),
+            scan(2, date(2024, 1, 1), site(t=latest_t)),
+        ),
+        fractures=(fracture(1, date(2021, 1, 1), "upper_arm"),),
+    )
+    assert ("SEVERE-OSTEOPOROSIS" in _rules(hist)) is shown
+
+
+@pytest.mark.parametrize(
+    ("fracture_day", "due"),
+    [(date(2023, 12, 31), date(2024, 1, 1)), (date(2024, 3, 1), date(2024, 3, 1))],
+)
+def test_severe_osteoporosis_dated_by_the_later_of_scan_and_first_fracture(fracture_day, due):
+    hist = history(
+        scans=(scan(1, date(2024, 1, 1), site(t="-2.7")),),
+        fractures=(fracture(1, fracture_day, "other"),),
+    )
+    (alert,) = _rules(hist)["SEVERE-OSTEOPOROSIS"]
+    assert alert.due_date == due
 
 
 # --- HEIGHT-LOSS --------------------------------------------------------------------------

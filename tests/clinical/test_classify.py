@@ -223,8 +223,8 @@ def test_osteoporosis_stands_after_a_better_scan():
     assert "T-score -2.5 at lumbar spine on 2016-01-01" in result.basis
 
 
-@pytest.mark.parametrize("site_code", ["hip", "clinical_vertebral", "imaging_vertebral"])
-def test_fragility_hip_or_vertebral_fracture_establishes_osteoporosis(site_code):
+@pytest.mark.parametrize("site_code", ["hip", "clinical_vertebral"])
+def test_hip_or_clinical_vertebral_fracture_establishes_at_any_bmd_11_7(site_code):
     hist = history(
         scans=(scan(1, Y2020, site(t="-0.5")),),
         fractures=(fracture(1, date(2019, 3, 1), site_code),),
@@ -232,6 +232,17 @@ def test_fragility_hip_or_vertebral_fracture_establishes_osteoporosis(site_code)
     result = _standing(hist)
     assert result.category == OSTEOPOROSIS
     assert result.since == date(2019, 3, 1)
+
+
+@pytest.mark.parametrize("t", ["-0.5", "-2.0"])
+def test_vertebral_fracture_found_on_imaging_does_not_establish_11_7(t):
+    # Section 11.7 names hip and CLINICAL vertebral fractures only (any BMD) and
+    # wrist/forearm and upper arm ones (with low bone mass): an imaging finding is neither.
+    hist = history(
+        scans=(scan(1, Y2020, site(t=t)),),
+        fractures=(fracture(1, date(2019, 3, 1), "imaging_vertebral"),),
+    )
+    assert _standing(hist).category is None
 
 
 def test_fracture_establishes_osteoporosis_without_any_scan():
@@ -278,17 +289,13 @@ def test_low_t_while_premenopausal_does_not_diagnose():
     assert _standing(history(prof, scans=(early, later))).category is None
 
 
-def test_vfa_finding_establishes_and_with_low_t_makes_severe():
-    hist = history(
-        scans=(
-            scan(1, date(2016, 1, 1), site(t="-2.6")),
-            scan(2, Y2020, site(t="-2.2"), vertebral_fracture_found=True),
-        )
-    )
+@pytest.mark.parametrize(("t", "standing"), [("-2.4", None), ("-2.5", OSTEOPOROSIS)])
+def test_vfa_finding_alone_does_not_establish_11_7(t, standing):
+    # Only the T-score can diagnose here: a VFA finding is not a clinical vertebral fracture.
+    hist = history(scans=(scan(1, Y2020, site(t=t), vertebral_fracture_found=True),))
     result = _standing(hist)
-    assert result.category == SEVERE_OSTEOPOROSIS
-    assert result.since == Y2020
-    assert any("vertebral fracture found" in b for b in result.basis)
+    assert result.category == standing
+    assert result.basis == ((f"T-score {t} at lumbar spine on 2020-06-01",) if standing else ())
 
 
 def test_vfa_finding_in_z_mode_counts_only_towards_severe():
@@ -297,18 +304,27 @@ def test_vfa_finding_in_z_mode_counts_only_towards_severe():
     assert _standing(hist).category is None
 
 
-def test_severe_standing_survives_a_better_latest_scan():
+@pytest.mark.parametrize(
+    ("latest_t", "latest_category", "differs"),
+    [("-2.0", LOW_BONE_MASS, True), ("-2.6", SEVERE_OSTEOPOROSIS, False)],
+)
+def test_standing_is_osteoporosis_never_severe_11_7(latest_t, latest_category, differs):
+    # Section 11.7: once established, "osteoporosis" stands; "severe" describes the
+    # latest scan only, whether or not that scan still shows T <= -2.5.
     hist = history(
         scans=(
             scan(1, date(2016, 1, 1), site(t="-3.0")),
-            scan(2, Y2020, site(t="-2.0")),
+            scan(2, Y2020, site(t=latest_t)),
         ),
         fractures=(fracture(1, date(2017, 5, 1), "upper_arm"),),
     )
-    result = _standing(hist)
-    assert result.category == SEVERE_OSTEOPOROSIS
-    assert result.since == date(2017, 5, 1)
-    assert result.differs_from_latest_scan
+    latest = classify_latest(hist)
+    result = standing_diagnosis(hist, latest)
+    assert latest.category == latest_category
+    assert result.category == OSTEOPOROSIS
+    assert result.label == "Osteoporosis"
+    assert result.since == date(2016, 1, 1)
+    assert result.differs_from_latest_scan is differs
 
 
 def test_standing_equal_to_latest_does_not_differ():

@@ -32,21 +32,6 @@ def _hip_scan(t, day=LAST, **extra):
         ({"age": 65}, (), (), True),  # woman >= 65
         ({"age": 69, "sex": "male"}, (), (), False),
         ({"age": 70, "sex": "male"}, (), (), True),  # man >= 70
-        # 11.16: "fracture after 50" is a fragility fracture at age 50 or over.
-        ({"age": 60, "sex": "male"}, (fracture(1, date(2024, 1, 1)),), (), True),
-        (
-            {"age": 60, "sex": "male"},
-            (fracture(1, TODAY - timedelta(days=400), fragility=False),),
-            (),
-            False,
-        ),
-        ({"age": 50, "sex": "male"}, (fracture(1, date(2024, 1, 1)),), (), False),  # aged 49
-        (
-            {"age": 35, "status": "premenopausal"},
-            (fracture(1, date(2024, 1, 1)),),
-            (),
-            False,
-        ),  # 11.16: a fragility fracture before 50 is not the indication
         ({"age": 55}, (), (course(1, "raloxifene", date(2024, 1, 1)),), True),  # on therapy
         ({"age": 55}, (), (course(1, "raloxifene", date(2020, 1, 1), date(2021, 1, 1)),), False),
         ({"age": 19, "sex": "male"}, (fracture(1, date(2024, 1, 1)),), (), False),  # not an adult
@@ -61,6 +46,36 @@ def test_scan_baseline_indications(prof_kwargs, fractures, courses, indicated):
     else:
         assert (result.rule_id, result.level, result.due_date) == (None, "none", None)
         assert "no scan on record" in result.reason
+
+
+# The profile's birthday is 30 days before TODAY: a 50-year-old turned 50 on 2025-05-16.
+@pytest.mark.parametrize(
+    ("prof_kwargs", "fracture_day", "fragility", "indicated"),
+    [
+        ({"age": 50, "sex": "male"}, date(2025, 5, 16), True, True),  # at 50: indicated
+        ({"age": 50, "sex": "male"}, date(2025, 5, 15), True, False),  # at 49: not
+        ({"age": 60, "sex": "male"}, date(2024, 1, 1), True, True),
+        ({"age": 60, "sex": "male"}, TODAY - timedelta(days=400), False, False),  # not fragility
+        ({"age": 35, "status": "premenopausal"}, date(2024, 1, 1), True, False),  # before 50
+    ],
+    ids=[
+        "11_16_fragility_fracture_at_50",
+        "11_16_fragility_fracture_at_49",
+        "11_16_fragility_fracture_at_58",
+        "11_16_not_a_fragility_fracture",
+        "11_16_fragility_fracture_at_34",
+    ],
+)
+def test_scan_baseline_11_16_fracture_after_50_is_a_fragility_fracture_at_50_or_over(
+    prof_kwargs, fracture_day, fragility, indicated
+):
+    hist = history(
+        profile(**prof_kwargs), fractures=(fracture(1, fracture_day, fragility=fragility),)
+    )
+    result = _next(hist)
+    assert (result.rule_id == "SCAN-BASELINE") is indicated
+    if indicated:
+        assert "a fragility fracture at 50 or over" in result.reason
 
 
 @pytest.mark.parametrize(
@@ -228,6 +243,95 @@ def test_bp_holiday_every_2_years_when_review_is_later():
     result = _next(history(scans=(_hip_scan("-2.0"),), courses=(holiday,)))
     assert (result.basis, result.due_date) == ("bp_holiday", add_months(LAST, 24))
     assert result.reason == "on a bisphosphonate drug holiday: every 2 years"
+
+
+# --- 11.21: a holiday resume trigger makes the scan due at once ---------------------------
+
+HOLIDAY_END = date(2025, 4, 30)  # last day on the drug: the holiday starts on 2025-05-01
+
+
+def _resume_case(fractures=(), scan_day=LAST, overrides=None):
+    holiday = course(1, "alendronate", date(2015, 1, 1), HOLIDAY_END, "drug_holiday")
+    return history(
+        scans=(_hip_scan("-2.0", day=scan_day),),
+        courses=(holiday,),
+        fractures=fractures,
+        overrides=overrides or Overrides(),
+    )
+
+
+@pytest.mark.parametrize(
+    ("fractures", "basis", "due"),
+    [
+        # No trigger: the holiday row (2 years after the last scan).
+        ((), "bp_holiday", add_months(LAST, 24)),
+        # A fracture that is not a fragility fracture is no trigger.
+        ((fracture(1, date(2025, 5, 20), fragility=False),), "bp_holiday", add_months(LAST, 24)),
+        # 11.1: the last day on the drug is not yet the holiday.
+        ((fracture(1, HOLIDAY_END),), "bp_holiday", add_months(LAST, 24)),
+        # A fragility fracture on the holiday's first day or later: due at once.
+        ((fracture(1, date(2025, 5, 1)),), "bp_holiday_resume", date(2025, 5, 1)),
+        ((fracture(1, date(2025, 5, 20)),), "bp_holiday_resume", date(2025, 5, 20)),
+    ],
+)
+def test_holiday_resume_trigger_11_21_makes_the_scan_due_at_once(fractures, basis, due):
+    result = _next(_resume_case(fractures))
+    assert (result.basis, result.due_date) == (basis, due)
+    if basis == "bp_holiday_resume":
+        assert result.level == "due" and result.rule_id == "SCAN-DUE"
+        assert result.interval_months is None
+        assert result.reason == (
+            f"a reason to end the bisphosphonate drug holiday early (a fracture on "
+            f"{due.isoformat()}): a scan is due now"
+        )
+
+
+def test_holiday_resume_trigger_11_21_bmd_loss_floor_holds():
+    # A loss is found on a scan, so "at once" meets the 12-month floor after that scan.
+    holiday = course(1, "alendronate", date(2015, 1, 1), date(2023, 6, 1), "drug_holiday")
+    scans = (
+        scan(1, date(2022, 1, 1), site("total_hip", "0.800")),
+        scan(2, date(2025, 1, 15), site("total_hip", "0.700")),
+    )
+    result = _next(history(scans=scans, courses=(holiday,)))
+    assert (result.basis, result.due_date) == ("bp_holiday_resume", date(2026, 1, 15))
+    assert "a significant loss at the total hip (left) on 2025-01-15" in result.reason
+    assert result.reason.endswith("; not sooner than 1 year after the last scan")
+
+
+@pytest.mark.parametrize(
+    ("months", "due"),
+    [
+        (None, date(2026, 1, 15)),  # the 12-month floor holds
+        (6, date(2025, 7, 15)),  # a clinician's shorter interval wins over the floor
+        (12, date(2026, 1, 15)),
+        # A clinician's longer interval: the trigger still brings it to the floor.
+        (24, date(2026, 1, 15)),
+    ],
+)
+def test_holiday_resume_trigger_11_21_floor_and_clinician_interval(months, due):
+    hist = _resume_case(
+        (fracture(1, date(2025, 5, 20)),),
+        scan_day=date(2025, 1, 15),
+        overrides=Overrides(scan_interval_months=months),
+    )
+    result = _next(hist)
+    assert (result.basis, result.due_date) == ("bp_holiday_resume", due)
+    assert "(a fracture on 2025-05-20): a scan is due now" in result.reason
+    assert not result.overridden
+    assert result.reason.endswith(
+        "; not sooner than 6 months after the last scan (the interval your clinician set)"
+        if months == 6
+        else "; not sooner than 1 year after the last scan"
+    )
+
+
+def test_holiday_resume_trigger_11_21_only_during_the_holiday():
+    # Treatment resumed: the therapy-changed row applies, not the trigger.
+    hist = _resume_case((fracture(1, date(2025, 5, 20)),))
+    resumed = course(2, "alendronate", date(2025, 6, 1))
+    hist = history(scans=hist.scans, courses=(*hist.courses, resumed), fractures=hist.fractures)
+    assert _next(hist).basis == "therapy_changed"
 
 
 def test_holiday_ends_when_another_drug_follows():

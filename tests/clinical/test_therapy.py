@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tracker.clinical.therapy import Holiday, bp_holiday, drug_holidays
+from tracker.clinical.therapy import bp_holiday, drug_holidays
 
 from .builders import TODAY, course, history
 
@@ -75,8 +75,3 @@ def test_bp_holiday_same_last_day_the_later_course_id_wins():
     assert [h.course.id for h in drug_holidays(hist, TODAY)] == [1, 2]
     current = bp_holiday(hist, TODAY)
     assert current is not None and current.course.id == 2
-
-
-def test_holiday_start_is_the_deprecated_last_day_on_the_drug():
-    holiday = Holiday(course=_bp(), first_day=END + ONE, last_day=TODAY)
-    assert holiday.start == END  # callers outside the engine; use first_day

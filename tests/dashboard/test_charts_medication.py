@@ -7,7 +7,8 @@ import pytest
 from tests.clinical.builders import course, history
 from tests.dashboard.conftest import TODAY, medication_history, names, valid
 from tracker.clinical.assess import assess
-from tracker.clinical.therapy import bp_holiday
+from tracker.clinical.therapy import bp_holiday, drug_holidays
+from tracker.dashboard.charts import medication
 from tracker.dashboard.charts.medication import (
     CLASS_COLOURS,
     medication_timeline,
@@ -71,9 +72,32 @@ def test_a_holiday_in_progress_runs_to_today_like_the_engine_says():
     assert holiday["base"] == ["2022-06-01"]
     assert holiday["x"] == [((TODAY - date(2022, 6, 1)).days + 1) * MS_PER_DAY]
     assert holiday["customdata"] == ["1 Jun 2022 – today (3 years)"]
+    # Section 11.1: the engine's holiday starts the day after the last day on the drug.
     engine = bp_holiday(hist, TODAY)
-    assert engine is not None and engine.start == date(2022, 5, 31)
+    assert engine is not None and engine.first_day == date(2022, 6, 1)
+    assert holiday["base"] == [engine.first_day.isoformat()]
     assert "dose" not in names(fig)
+
+
+def test_holiday_bars_are_the_engines_drug_holidays():
+    # One definition (therapy.drug_holidays): the chart keeps no copy of its own.
+    assert getattr(medication, "drug_holidays", drug_holidays) is drug_holidays
+    hist = history(
+        courses=(
+            course(1, "alendronate", date(2008, 1, 1), date(2012, 12, 31), "drug_holiday"),
+            course(2, "risedronate", date(2014, 1, 1), date(2022, 5, 31), "drug_holiday"),
+        )
+    )
+    fig = valid(medication_timeline(hist, assess(hist, TODAY)))
+    (holiday,) = [t for t in fig["data"] if t["name"] == "drug holiday"]
+    engine = drug_holidays(hist, TODAY)
+    assert holiday["y"] == ["Alendronate", "Risedronate"]
+    assert holiday["base"] == [h.first_day.isoformat() for h in engine]
+    assert holiday["x"] == [((h.last_day - h.first_day).days + 1) * MS_PER_DAY for h in engine]
+    assert holiday["customdata"] == [
+        "1 Jan 2013 – 31 Dec 2013 (12 months)",
+        "1 Jun 2022 – today (3 years)",
+    ]
 
 
 @pytest.mark.parametrize(

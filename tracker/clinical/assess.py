@@ -10,12 +10,10 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from fractions import Fraction
 from typing import Literal
 
 from tracker.clinical.alerts import (
     DMAB_LATE_AFTER_DAYS,
-    IV_BP_REASSESS_YEARS,
     ORAL_BP_REASSESS_DAYS,
     PTH_LIFETIME_LIMIT_DAYS,
     ROMO_MAX_DOSES,
@@ -23,6 +21,7 @@ from tracker.clinical.alerts import (
     all_alerts,
     bp_exposure,
     bp_reassess_due,
+    infusion_share,
     romo_doses,
 )
 from tracker.clinical.change import ChangeRow, change_rows
@@ -116,7 +115,7 @@ class CourseLimit:
 class Assessment:
     today: date
     latest_scan: Classification  # category of the most recent classifiable scan
-    standing: StandingDiagnosis  # never downgraded
+    standing: StandingDiagnosis  # "osteoporosis" or none, never downgraded (section 11.7)
     change_rows: tuple[ChangeRow, ...]
     next_scan: NextScan
     targets: tuple[TargetGap, ...]
@@ -232,8 +231,7 @@ def course_limits(history: PatientHistory, today: date) -> tuple[CourseLimit, ..
             )
         )
 
-    oral, iv = bp_exposure(history, today)
-    used = Fraction(oral, ORAL_BP_REASSESS_DAYS) + iv / IV_BP_REASSESS_YEARS
+    used = bp_exposure(history, today).reassess_used
     for course in running:
         drug = drug_of(course)
         if not drug.is_bisphosphonate:
@@ -267,7 +265,9 @@ def course_limits(history: PatientHistory, today: date) -> tuple[CourseLimit, ..
             )
         else:
             assert drug.dose_interval_months is not None
-            per_dose = Fraction(drug.dose_interval_months, 12) / IV_BP_REASSESS_YEARS
+            # Section 11.11: a zoledronic acid infusion is 1/3 of the limit, an IV
+            # ibandronate one 3 months of oral-equivalent time (1/20).
+            per_dose = infusion_share(course.drug, "reassess")
             doses_left = math.ceil((1 - used) / per_dose)
             _, last = last_dose(course)
             day = add_months(last, drug.dose_interval_months * doses_left)
@@ -321,7 +321,7 @@ def assess(history: PatientHistory, today: date) -> Assessment:
     latest = classify_latest(history)
     standing = standing_diagnosis(history, latest)
     rows = change_rows(history)
-    scan = next_scan(history, standing, today)
+    scan = next_scan(history, standing, today, rows)
     return Assessment(
         today=today,
         latest_scan=latest,
@@ -329,7 +329,7 @@ def assess(history: PatientHistory, today: date) -> Assessment:
         change_rows=rows,
         next_scan=scan,
         targets=targets(history, today),
-        alerts=all_alerts(history, today, rows, standing, scan),
+        alerts=all_alerts(history, today, rows, latest, scan),
         next_doses=next_doses(history, today),
         current_drugs=current_drugs(history, today),
         course_limits=course_limits(history, today),

@@ -2,7 +2,8 @@
 
 The latest scan's category and the standing diagnosis are separate results:
 a diagnosis of osteoporosis, once made, is never downgraded by a better scan
-(AACE/ACE 2020), and the page shows both.
+(AACE/ACE 2020), and the page shows both. The standing diagnosis is only ever
+"osteoporosis"; "severe" describes the latest scan only (section 11.7).
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from tracker.clinical.history import (
     CLASSIFYING_SITES,
     FRACTURE_SITE_LABELS,
     SITE_LABELS,
-    VERTEBRAL_FRACTURE_SITES,
     PatientHistory,
     Profile,
     Scan,
@@ -34,10 +34,12 @@ MIN_AGE_FOR_CATEGORY = 20
 # Section 2.1/2.2: WHO labels for men from 50 (ISCD); also used for women whose
 # menopausal status is "not_applicable" [ours: the age the WHO rule uses for men].
 WHO_MIN_AGE_MEN = 50
-# Section 2.1 (AACE/ACE 2020): a fragility fracture of hip or spine establishes
-# osteoporosis whatever the T-score; one of the forearm or upper arm does so
-# with low bone mass.
-FRACTURE_ESTABLISHES_ANY_BMD: tuple[str, ...] = ("hip", *VERTEBRAL_FRACTURE_SITES)
+# Section 11.7 (AACE 2020): a hip or CLINICAL vertebral fragility fracture
+# establishes osteoporosis whatever the T-score; a wrist/forearm or upper arm one
+# does so with low bone mass. A vertebral fracture found on imaging (a fracture
+# record or a VFA finding on a scan) is in neither list: it counts towards
+# "severe" on the latest scan (section 2.1), but does not diagnose on its own.
+FRACTURE_ESTABLISHES_ANY_BMD: tuple[str, ...] = ("hip", "clinical_vertebral")
 FRACTURE_ESTABLISHES_WITH_LOW_MASS: tuple[str, ...] = ("wrist_forearm", "upper_arm")
 
 Mode = Literal["who", "z_score", "none"]
@@ -87,7 +89,7 @@ class Classification:
 class StandingDiagnosis:
     """Osteoporosis once diagnosed stands, even when a later scan looks better."""
 
-    category: str | None  # OSTEOPOROSIS, SEVERE_OSTEOPOROSIS or None
+    category: str | None  # OSTEOPOROSIS or None: never "severe" (section 11.7)
     label: str
     since: date | None
     basis: tuple[str, ...]
@@ -152,10 +154,22 @@ def _mode_for_scan(profile: Profile, scan: Scan) -> tuple[Mode, str]:
     return classification_mode(profile, scan.date, scan.menopausal_status)
 
 
-def _has_fragility_fracture(history: PatientHistory) -> bool:
-    return any(f.fragility for f in history.fractures) or any(
-        scan.vertebral_fracture_found for scan in history.scans
-    )
+def first_fragility_day(history: PatientHistory) -> date | None:
+    """The first fragility fracture on record, a VFA finding on a scan included."""
+    days = [f.date for f in history.fractures if f.fragility]
+    days += [scan.date for scan in history.scans if scan.vertebral_fracture_found]
+    return min(days, default=None)
+
+
+def severe_since(history: PatientHistory, latest: Classification) -> date | None:
+    """When the latest scan became "severe" (section 2.1, 11.7): the later of the scan
+    and the first fragility fracture; None when the latest scan is not severe."""
+    if latest.category != SEVERE_OSTEOPOROSIS:
+        return None
+    assert latest.scan_date is not None
+    fractured = first_fragility_day(history)
+    assert fractured is not None
+    return max(latest.scan_date, fractured)
 
 
 def sorted_scans(history: PatientHistory) -> list[Scan]:
@@ -187,7 +201,7 @@ def classify_latest(history: PatientHistory) -> Classification:
             continue
         result, score = found
         if mode == "who":
-            category = who_category(score, _has_fragility_fracture(history))
+            category = who_category(score, first_fragility_day(history) is not None)
             source = SOURCE_WHO
             what = f"lowest T-score {score} at {SITE_LABELS[result.site]}"
         else:
@@ -230,7 +244,10 @@ def classify_latest(history: PatientHistory) -> Classification:
 
 
 def standing_diagnosis(history: PatientHistory, latest: Classification) -> StandingDiagnosis:
-    """Osteoporosis established at any time (section 2.1); `latest` is classify_latest()."""
+    """Osteoporosis established at any time (section 2.1, 11.7); `latest` is classify_latest().
+
+    Only ever "osteoporosis" (or none): "severe" describes the latest scan only.
+    """
     profile = history.profile
     # (date, reason) pairs; only days on which the WHO scale applied can diagnose.
     by_bmd: list[tuple[date, str]] = []
@@ -251,12 +268,10 @@ def standing_diagnosis(history: PatientHistory, latest: Classification) -> Stand
         if t_score < T_NORMAL_MIN:
             low_mass_days.append(scan.date)
 
-    fragility_days: list[date] = []
     by_fracture: list[tuple[date, str]] = []
     for fracture in sorted(history.fractures, key=lambda f: (f.date, f.id)):
         if not fracture.fragility:
             continue
-        fragility_days.append(fracture.date)
         if classification_mode(profile, fracture.date)[0] != "who":
             continue
         if fracture.site in FRACTURE_ESTABLISHES_ANY_BMD:
@@ -275,14 +290,6 @@ def standing_diagnosis(history: PatientHistory, latest: Classification) -> Stand
                     f"on {fracture.date.isoformat()} with low bone mass",
                 )
             )
-    for scan in sorted_scans(history):
-        if not scan.vertebral_fracture_found:
-            continue
-        fragility_days.append(scan.date)
-        if _mode_for_scan(profile, scan)[0] == "who":
-            by_fracture.append(
-                (scan.date, f"vertebral fracture found on the scan of {scan.date.isoformat()}")
-            )
 
     bases = sorted(by_bmd + by_fracture)
     if not bases:
@@ -293,18 +300,10 @@ def standing_diagnosis(history: PatientHistory, latest: Classification) -> Stand
             basis=(),
             differs_from_latest_scan=False,
         )
-    if by_bmd and fragility_days:
-        category = SEVERE_OSTEOPOROSIS
-        since = max(by_bmd[0][0], min(fragility_days))
-    else:
-        category = OSTEOPOROSIS
-        since = bases[0][0]
-    rank = {SEVERE_OSTEOPOROSIS: 2, OSTEOPOROSIS: 1}
-    differs = rank.get(latest.category, 0) < rank[category]
     return StandingDiagnosis(
-        category=category,
-        label=CATEGORY_LABELS[category],
-        since=since,
+        category=OSTEOPOROSIS,
+        label=CATEGORY_LABELS[OSTEOPOROSIS],
+        since=bases[0][0],
         basis=tuple(reason for _, reason in bases),
-        differs_from_latest_scan=differs,
+        differs_from_latest_scan=latest.category not in (OSTEOPOROSIS, SEVERE_OSTEOPOROSIS),
     )

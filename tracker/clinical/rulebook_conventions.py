@@ -96,14 +96,21 @@ CONVENTIONS: tuple[dict[str, object], ...] = (
     dict(
         number="11.11",
         title="Bisphosphonate exposure",
-        text="Oral years and IV exposure add up as fractions of each limit. Zoledronic acid "
-        "counts by infusions; IV ibandronate counts each infusion as 3 months of "
-        "oral-equivalent time.",
+        text="Oral years and IV exposure add up as fractions of each limit "
+        "({ORAL_BP_REASSESS_YEARS} oral years or {IV_BP_REASSESS_YEARS} zoledronic acid "
+        "infusions for BP-REASSESS; {ORAL_BP_LONG_YEARS} oral years or {IV_BP_LONG_YEARS} "
+        "infusions for BP-LONG). Zoledronic acid counts by infusions; IV ibandronate counts "
+        "each infusion as {IV_IBANDRONATE_ORAL_EQUIVALENT_MONTHS} months of oral-equivalent "
+        "time (a quarter of a 365.25-day year, never rounded to whole days: 1/20 of "
+        "BP-REASSESS, 1/40 of BP-LONG).",
         constants=(
+            "ORAL_BP_REASSESS_YEARS",
             "ORAL_BP_REASSESS_DAYS",
             "IV_BP_REASSESS_YEARS",
+            "ORAL_BP_LONG_YEARS",
             "ORAL_BP_LONG_DAYS",
             "IV_BP_LONG_YEARS",
+            "IV_IBANDRONATE_ORAL_EQUIVALENT_MONTHS",
         ),
     ),
     dict(

@@ -74,8 +74,9 @@ REFERENCES: tuple[dict[str, object], ...] = (
         section="2",
         title="Standing diagnosis",
         meaning="A fragility fracture of the first group of sites establishes osteoporosis at "
-        "any BMD; one of the second group only with low bone mass. Once made, the diagnosis "
-        "is never downgraded by a better scan.",
+        "any BMD; one of the second group only with low bone mass; a vertebral fracture found "
+        "on imaging does not on its own. Once made, the diagnosis is never downgraded by a "
+        'better scan. It is only ever "osteoporosis": "severe" describes the latest scan.',
         constants=("FRACTURE_ESTABLISHES_ANY_BMD", "FRACTURE_ESTABLISHES_WITH_LOW_MASS"),
         source="AACE/ACE 2020 (section 2.1)",
     ),
@@ -183,8 +184,15 @@ RULES: tuple[dict[str, object], ...] = (
         severity="sets the SCAN-DUE date (no alert of its own)",
         meaning="On a bisphosphonate drug holiday: {BP_HOLIDAY_SCAN_INTERVAL_MONTHS} months "
         "after the last scan, or at the holiday review ({BP_HOLIDAY_REVIEW_MONTHS} months "
-        "into the holiday), whichever comes first.",
-        constants=("BP_HOLIDAY_SCAN_INTERVAL_MONTHS", "BP_HOLIDAY_REVIEW_MONTHS"),
+        "into the holiday), whichever comes first. A resume trigger (a new fragility "
+        "fracture or a BMD loss of at least the LSC during the holiday) makes it due at once, "
+        "not sooner than {MIN_SCAN_INTERVAL_MONTHS} months after the last scan unless a "
+        "clinician set a shorter interval (11.21).",
+        constants=(
+            "BP_HOLIDAY_SCAN_INTERVAL_MONTHS",
+            "BP_HOLIDAY_REVIEW_MONTHS",
+            "MIN_SCAN_INTERVAL_MONTHS",
+        ),
         source="ASBMR task force 2016 (section 4)",
     ),
     dict(
@@ -368,9 +376,14 @@ RULES: tuple[dict[str, object], ...] = (
         title="Bisphosphonate: time to reassess",
         severity="warn",
         meaning="{ORAL_BP_REASSESS_DAYS} days (5 years) of tablets or {IV_BP_REASSESS_YEARS} "
-        "years of infusions (3 zoledronic acid infusions), added as fractions of each limit: "
+        "zoledronic acid infusions, added as fractions of each limit; an IV ibandronate "
+        "infusion counts as {IV_IBANDRONATE_ORAL_EQUIVALENT_MONTHS} months of tablets: "
         "continue, or take a drug holiday?",
-        constants=("ORAL_BP_REASSESS_DAYS", "IV_BP_REASSESS_YEARS"),
+        constants=(
+            "ORAL_BP_REASSESS_DAYS",
+            "IV_BP_REASSESS_YEARS",
+            "IV_IBANDRONATE_ORAL_EQUIVALENT_MONTHS",
+        ),
     ),
     dict(
         rule_id="BP-LONG",
@@ -378,7 +391,7 @@ RULES: tuple[dict[str, object], ...] = (
         title="Bisphosphonate beyond trial evidence",
         severity="warn",
         meaning="More than {ORAL_BP_LONG_DAYS} days (10 years) of tablets or "
-        "{IV_BP_LONG_YEARS} years of infusions, added the same way: longer than the trials "
+        "{IV_BP_LONG_YEARS} zoledronic acid infusions, added the same way: longer than the trials "
         "studied.",
         constants=("ORAL_BP_LONG_DAYS", "IV_BP_LONG_YEARS"),
     ),
@@ -448,7 +461,8 @@ RULES: tuple[dict[str, object], ...] = (
         section="6",
         title="Severe osteoporosis",
         severity="info",
-        meaning="T ≤ {T_OSTEOPOROSIS_MAX} with a fragility fracture: anabolic therapy "
+        meaning="T ≤ {T_OSTEOPOROSIS_MAX} on the latest scan with a fragility fracture "
+        "(a vertebral fracture found on imaging included): anabolic therapy "
         "is often considered first. It informs; it never recommends a drug.",
         constants=("T_OSTEOPOROSIS_MAX",),
     ),

@@ -4,8 +4,10 @@ One rule decides the interval, in this order: a clinician's override; a
 bisphosphonate holiday or therapy started or changed since the last scan
 (both can apply, since stopping for a holiday is a change, section 11.2: the
 earlier due date wins); stable therapy; untreated (osteoporosis, then Gourlay
-2012 for older women, then everyone else). The reminder level then follows
-from today.
+2012 for older women, then everyone else). A resume trigger during a
+bisphosphonate holiday then makes the scan due at once, subject to the 12-month
+floor or a clinician's shorter interval (section 11.21). The reminder level then
+follows from today.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Literal
 
+from tracker.clinical.change import ChangeRow, change_rows
 from tracker.clinical.classify import (
     T_OSTEOPOROSIS_MAX,
     StandingDiagnosis,
@@ -24,7 +27,7 @@ from tracker.clinical.classify import (
 )
 from tracker.clinical.dates import add_months, age_on, birthday
 from tracker.clinical.history import VERTEBRAL_FRACTURE_SITES, PatientHistory, Scan
-from tracker.clinical.therapy import active_on, bp_holiday, drug_of
+from tracker.clinical.therapy import active_on, bp_holiday, drug_of, holiday_resume_triggers
 
 # Section 4 [ours]: never remind sooner than 12 months after the last scan,
 # unless a clinician set a shorter interval.
@@ -51,7 +54,7 @@ GOURLAY_HIP_SITES: tuple[str, ...] = ("total_hip", "femoral_neck")
 UNTREATED_INTERVAL_MONTHS = 24
 # Section 4 [ours, in line with Gourlay's shortest band]: untreated with
 # osteoporosis (T <= -2.5 on a scan read in WHO mode, or a standing diagnosis;
-# section 11.3).
+# section 11.3): every year, as the table of section 4 says.
 UNTREATED_OSTEOPOROSIS_INTERVAL_MONTHS = 12
 # Section 4 [ours]: reminder levels around the due date.
 UPCOMING_DAYS_BEFORE = 60  # info
@@ -165,6 +168,23 @@ def _holiday_row(
         by_scan,
         BP_HOLIDAY_SCAN_INTERVAL_MONTHS,
         f"on a bisphosphonate drug holiday: every {_years(BP_HOLIDAY_SCAN_INTERVAL_MONTHS)}",
+    )
+
+
+def _resume(
+    history: PatientHistory, rows: tuple[ChangeRow, ...], today: date
+) -> tuple[date, str] | None:
+    """Section 11.21: (due at once from, why) when a resume trigger raised BP-HOLIDAY-REVIEW."""
+    holiday = bp_holiday(history, today)
+    if holiday is None:
+        return None
+    triggers = holiday_resume_triggers(history, holiday, rows)
+    if not triggers:
+        return None
+    what = "; ".join(t.text for t in triggers)
+    return (
+        triggers[0].date,
+        f"a reason to end the bisphosphonate drug holiday early ({what}): a scan is due now",
     )
 
 
@@ -311,8 +331,16 @@ def baseline_indications(history: PatientHistory, today: date) -> tuple[tuple[da
     return tuple(found)
 
 
-def next_scan(history: PatientHistory, standing: StandingDiagnosis, today: date) -> NextScan:
-    """When the next DXA is due, with the reason and today's reminder level."""
+def next_scan(
+    history: PatientHistory,
+    standing: StandingDiagnosis,
+    today: date,
+    rows: tuple[ChangeRow, ...] | None = None,
+) -> NextScan:
+    """When the next DXA is due, with the reason and today's reminder level.
+
+    `rows` are the history's change rows (computed when not given).
+    """
     scans = sorted_scans(history)
     if not scans:
         indications = baseline_indications(history, today)
@@ -356,12 +384,25 @@ def next_scan(history: PatientHistory, standing: StandingDiagnosis, today: date)
         reason = f"set by your clinician: every {_years(months)}"
         if overrides.scan_interval_reason:
             reason += f" ({overrides.scan_interval_reason})"
+        floor_months = min(months, MIN_SCAN_INTERVAL_MONTHS)
     else:
         basis, due, interval, reason = _interval(history, last, standing, today)
-        floor = add_months(last.date, MIN_SCAN_INTERVAL_MONTHS)
-        if due < floor:
-            due = floor
-            reason += f"; not sooner than {_years(MIN_SCAN_INTERVAL_MONTHS)} after the last scan"
+        floor_months = MIN_SCAN_INTERVAL_MONTHS
+    floor = add_months(last.date, floor_months)
+    floor_text = f"; not sooner than {_years(floor_months)} after the last scan"
+    if floor_months < MIN_SCAN_INTERVAL_MONTHS:
+        floor_text += " (the interval your clinician set)"
+    if due < floor:
+        due = floor
+        reason += floor_text
+    # Section 11.21: a resume trigger makes the scan due at once; the 12-month floor
+    # holds unless a clinician set a shorter interval (then that interval is the floor).
+    resume = _resume(history, change_rows(history) if rows is None else rows, today)
+    if resume is not None and max(resume[0], floor) <= due:
+        basis, interval, reason = "bp_holiday_resume", None, resume[1]
+        due = max(resume[0], floor)
+        if resume[0] < floor:
+            reason += floor_text
 
     upcoming_from = due - timedelta(days=UPCOMING_DAYS_BEFORE)
     overdue_from = due + timedelta(days=OVERDUE_DAYS_AFTER)

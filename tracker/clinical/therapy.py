@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from tracker.clinical.change import ChangeRow, describe_site, significant_decreases
 from tracker.clinical.dates import merge_intervals
 from tracker.clinical.drugs import CATALOGUE, Drug
-from tracker.clinical.history import Course, Dose, PatientHistory
+from tracker.clinical.history import CLASSIFYING_SITES, Course, Dose, PatientHistory
 
 # [ours] Courses separated by at most this many days form one treatment episode
 # ("on therapy" for TREATMENT-FAILURE): a switch is rarely recorded to the day.
@@ -85,16 +86,6 @@ class Holiday:
     first_day: date  # the day after the last day on the drug (section 11.1)
     last_day: date  # the day before the next course starts, or today while it lasts
 
-    @property
-    def start(self) -> date:
-        """Deprecated: the course's LAST day on the drug, NOT the holiday's first day.
-
-        Kept only for callers outside the engine written before section 11.1 was
-        applied; use `first_day`.
-        """
-        assert self.course.end is not None
-        return self.course.end
-
 
 def drug_holidays(history: PatientHistory, today: date) -> list[Holiday]:
     """Every bisphosphonate drug holiday so far, past and current, oldest first.
@@ -131,6 +122,45 @@ def bp_holiday(history: PatientHistory, today: date) -> Holiday | None:
     """The bisphosphonate holiday in progress today, if any (from `drug_holidays`)."""
     current = [h for h in drug_holidays(history, today) if h.last_day == today]
     return current[-1] if current else None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResumeTrigger:
+    """A reason to end a drug holiday early (section 5.1 BP-HOLIDAY-REVIEW, 11.21)."""
+
+    date: date
+    text: str  # e.g. "a fracture on 2024-05-01"
+    ident: str  # stable id for alert keys, e.g. "fracture-7"
+
+
+def holiday_resume_triggers(
+    history: PatientHistory, holiday: Holiday, rows: tuple[ChangeRow, ...]
+) -> tuple[ResumeTrigger, ...]:
+    """New fragility fractures and BMD losses >= LSC since the holiday began, oldest first.
+
+    The one definition, read by BP-HOLIDAY-REVIEW (raised as a warn at once) and by
+    the scan schedule (due at once, section 11.21). From the holiday's first day
+    (section 11.1); `history` and `rows` must be as of today.
+    """
+    start = holiday.first_day
+    found = [
+        ResumeTrigger(
+            date=f.date, text=f"a fracture on {f.date.isoformat()}", ident=f"fracture-{f.id}"
+        )
+        for f in history.fractures
+        if f.fragility and f.date >= start
+    ]
+    found += [
+        ResumeTrigger(
+            date=row.scan_date,
+            text=f"a significant loss at the {describe_site(row)} on {row.scan_date.isoformat()}",
+            ident=f"scan-{row.scan_id}-{row.site}-{row.side}",
+        )
+        for row, _ in significant_decreases(
+            rows, CLASSIFYING_SITES, after=start - timedelta(days=1)
+        )
+    ]
+    return tuple(sorted(found, key=lambda t: (t.date, t.text, t.ident)))
 
 
 def episode_start(history: PatientHistory, today: date) -> date | None:

@@ -59,13 +59,18 @@ from tracker.clinical.alerts.bisphosphonates import (
     BP_HOLIDAY_REVIEW_WARN_MONTHS,
     IV_BP_LONG_YEARS,
     IV_BP_REASSESS_YEARS,
+    IV_IBANDRONATE_ORAL_EQUIVALENT_MONTHS,
     ORAL_BP_LONG_DAYS,
+    ORAL_BP_LONG_YEARS,
     ORAL_BP_REASSESS_DAYS,
+    ORAL_BP_REASSESS_YEARS,
     ZOL_DUE_SHOWN_DAYS_BEFORE,
     ZOL_INTERVAL_MONTHS,
+    BpExposure,
     bisphosphonate_alerts,
     bp_exposure,
     bp_reassess_due,
+    infusion_share,
 )
 from tracker.clinical.alerts.denosumab import (
     DMAB_DUE_DAYS,
@@ -109,7 +114,7 @@ from tracker.clinical.alerts.safety import (
 )
 from tracker.clinical.alerts.scans import scan_alerts
 from tracker.clinical.change import ChangeRow
-from tracker.clinical.classify import SEVERE_OSTEOPOROSIS, StandingDiagnosis
+from tracker.clinical.classify import SEVERE_OSTEOPOROSIS, Classification
 from tracker.clinical.history import CLASSIFYING_SITES, PatientHistory
 from tracker.clinical.schedule import NextScan
 
@@ -119,6 +124,7 @@ __all__ = [
     "Alert",
     "BP_HOLIDAY_REVIEW_INFO_MONTHS",
     "BP_HOLIDAY_REVIEW_WARN_MONTHS",
+    "BpExposure",
     "CLASSIFYING_SITES",
     "DMAB_DUE_DAYS",
     "DMAB_DUE_SHOWN_DAYS_BEFORE",
@@ -130,9 +136,12 @@ __all__ = [
     "HEIGHT_LOSS_MEASURED_CM",
     "IV_BP_LONG_YEARS",
     "IV_BP_REASSESS_YEARS",
+    "IV_IBANDRONATE_ORAL_EQUIVALENT_MONTHS",
     "ORAL_BP_LONG_DAYS",
+    "ORAL_BP_LONG_YEARS",
     "OVERLAP_ANTIRESORPTIVE_CLASSES",
     "ORAL_BP_REASSESS_DAYS",
+    "ORAL_BP_REASSESS_YEARS",
     "PTH_LIFETIME_LIMIT_DAYS",
     "PTH_NEAR_LIMIT_DAYS",
     "ROMO_COURSE_END_FROM_DOSE",
@@ -156,6 +165,7 @@ __all__ = [
     "bisphosphonate_alerts",
     "bp_exposure",
     "bp_reassess_due",
+    "infusion_share",
     "denosumab_alerts",
     "height_alerts",
     "overlap_alerts",
@@ -175,7 +185,7 @@ def all_alerts(
     history: PatientHistory,
     today: date,
     rows: tuple[ChangeRow, ...],
-    standing: StandingDiagnosis,
+    latest: Classification,
     scan: NextScan,
 ) -> tuple[Alert, ...]:
     """Every rule for one patient, most severe first. `history` must be as of `today`."""
@@ -188,7 +198,7 @@ def all_alerts(
     found += raloxifene_alerts(history, today)
     found += overlap_alerts(history, today)
     found += treatment_alerts(history, today, rows)
-    found += severe_osteoporosis_alerts(standing)
+    found += severe_osteoporosis_alerts(history, latest)
     found += height_alerts(history)
     found += scan_alerts(scan)
     return sort_alerts(found)

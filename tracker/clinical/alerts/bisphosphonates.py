@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
@@ -12,68 +13,124 @@ from tracker.clinical.alerts.base import (
     _alert,
     _d,
 )
-from tracker.clinical.change import ChangeRow, describe_site, significant_decreases
+from tracker.clinical.change import ChangeRow
 from tracker.clinical.dates import add_months, days_covered, first_day
-from tracker.clinical.history import CLASSIFYING_SITES, PatientHistory
+from tracker.clinical.history import PatientHistory
 from tracker.clinical.therapy import (
     active_on,
     bp_holiday,
     courses_by_start,
     dose_ref,
     drug_of,
+    holiday_resume_triggers,
     last_day,
     last_dose,
 )
 
 # --- Bisphosphonates (section 5.1; ASBMR task force 2016) ---
-# Years of oral drug are counted in days on it: 5 years = 1826 days and
-# 10 years = 3652 days (5 x 365.25 and 10 x 365.25, rounded down) [ours conversion].
+# Years of oral drug are counted in days on it (section 11.26: a year is 365.25
+# days): 5 years = 1826 days and 10 years = 3652 days (rounded down).
+ORAL_BP_REASSESS_YEARS = 5
+ORAL_BP_LONG_YEARS = 10
 ORAL_BP_REASSESS_DAYS = 1826  # BP-REASSESS: oral >= 5 years
 ORAL_BP_LONG_DAYS = 3652  # BP-LONG: oral more than 10 years
-# IV exposure: each infusion counts for its dosing interval (zoledronic acid
-# 1 year, IV ibandronate 3 months), so 3 zoledronic infusions = 3 years.
+# Zoledronic acid counts by infusions (yearly), section 11.11.
 IV_BP_REASSESS_YEARS = 3  # BP-REASSESS: >= 3 zoledronic acid infusions
-IV_BP_LONG_YEARS = 6  # BP-LONG: IV more than 6 years
+IV_BP_LONG_YEARS = 6  # BP-LONG: more than 6 zoledronic acid infusions
+# Section 11.11: IV ibandronate counts each infusion as 3 months of oral-equivalent
+# time. 3 months is a quarter of a 365.25-day year (section 11.26), 91.3125 days;
+# the engine never rounds it to whole days but takes it as 3/60 of the 5 years of
+# BP-REASSESS (1/20) and 3/120 of the 10 years of BP-LONG (1/40), so 20 infusions
+# reach BP-REASSESS and 40 infusions are exactly 10 years, not more.
+IV_IBANDRONATE_ORAL_EQUIVALENT_MONTHS = 3
 BP_HOLIDAY_REVIEW_INFO_MONTHS = 24  # [ours, within ASBMR's 2-3 years]
 BP_HOLIDAY_REVIEW_WARN_MONTHS = 36  # [ours]
 ZOL_INTERVAL_MONTHS = 12  # ZOL-DUE: 12 months after the last infusion
 ZOL_DUE_SHOWN_DAYS_BEFORE = 30  # [ours]
 
 
-def bp_exposure(history: PatientHistory, day: date) -> tuple[int, Fraction]:
-    """(days on an oral bisphosphonate, years covered by IV infusions) up to `day`."""
+def infusion_share(drug: str, limit: str) -> Fraction:
+    """The part of a limit ("reassess" or "long") one infusion uses (section 11.11)."""
+    if drug == "zoledronic_acid":
+        return Fraction(1, IV_BP_REASSESS_YEARS if limit == "reassess" else IV_BP_LONG_YEARS)
+    assert drug == "ibandronate_iv"
+    years = ORAL_BP_REASSESS_YEARS if limit == "reassess" else ORAL_BP_LONG_YEARS
+    return Fraction(IV_IBANDRONATE_ORAL_EQUIVALENT_MONTHS, 12 * years)
+
+
+@dataclass(frozen=True, kw_only=True)
+class BpExposure:
+    """Bisphosphonate exposure up to a day, counted as section 11.11 says."""
+
+    oral_days: int  # days on an oral bisphosphonate
+    zoledronic_infusions: int
+    ibandronate_infusions: int  # IV ibandronate
+
+    def _used(self, oral_limit_days: int, limit: str) -> Fraction:
+        return (
+            Fraction(self.oral_days, oral_limit_days)
+            + self.zoledronic_infusions * infusion_share("zoledronic_acid", limit)
+            + self.ibandronate_infusions * infusion_share("ibandronate_iv", limit)
+        )
+
+    @property
+    def reassess_used(self) -> Fraction:
+        """The fraction of the BP-REASSESS limit used: it is due at 1."""
+        return self._used(ORAL_BP_REASSESS_DAYS, "reassess")
+
+    @property
+    def long_used(self) -> Fraction:
+        """The fraction of the BP-LONG limit used: it is due above 1."""
+        return self._used(ORAL_BP_LONG_DAYS, "long")
+
+
+def bp_exposure(history: PatientHistory, day: date) -> BpExposure:
+    """Oral days and IV infusions of bisphosphonates up to `day`.
+
+    Without a recorded infusion, the course start stands in for the first one.
+    """
     oral = [
         (c.start, last_day(c, day))
         for c in history.courses
         if drug_of(c).is_oral_bisphosphonate and c.start <= day
     ]
-    iv_years = Fraction(0)
+    infusions = {"zoledronic_acid": 0, "ibandronate_iv": 0}
     for c in history.courses:
-        kind = drug_of(c)
-        if not kind.is_iv_bisphosphonate:
+        if not drug_of(c).is_iv_bisphosphonate:
             continue
-        assert kind.dose_interval_months is not None
         dates = [dose.date for dose in c.doses] or [c.start]
-        iv_years += Fraction(kind.dose_interval_months, 12) * sum(1 for d in dates if d <= day)
-    return days_covered(oral, day), iv_years
+        infusions[c.drug] += sum(1 for d in dates if d <= day)
+    return BpExposure(
+        oral_days=days_covered(oral, day),
+        zoledronic_infusions=infusions["zoledronic_acid"],
+        ibandronate_infusions=infusions["ibandronate_iv"],
+    )
 
 
 def bp_reassess_due(history: PatientHistory, day: date) -> bool:
-    oral, iv = bp_exposure(history, day)
-    return Fraction(oral, ORAL_BP_REASSESS_DAYS) + iv / IV_BP_REASSESS_YEARS >= 1
+    return bp_exposure(history, day).reassess_used >= 1
 
 
 def _long_due(history: PatientHistory, day: date) -> bool:
-    oral, iv = bp_exposure(history, day)
-    return Fraction(oral, ORAL_BP_LONG_DAYS) + iv / IV_BP_LONG_YEARS > 1
+    return bp_exposure(history, day).long_used > 1
 
 
-def _years_text(oral_days: int, iv_years: Fraction) -> str:
+def _plural(n: int, what: str) -> str:
+    return f"{n} {what}" + ("" if n == 1 else "s")
+
+
+def _years_text(exposure: BpExposure) -> str:
     parts = []
-    if oral_days:
-        parts.append(f"{oral_days / Decimal('365.25'):.1f} years of tablets")
-    if iv_years:
-        parts.append(f"{float(iv_years):g} years of infusions")
+    if exposure.oral_days:
+        parts.append(f"{exposure.oral_days / Decimal('365.25'):.1f} years of tablets")
+    if exposure.zoledronic_infusions:
+        parts.append(_plural(exposure.zoledronic_infusions, "zoledronic acid infusion"))
+    if exposure.ibandronate_infusions:
+        months = exposure.ibandronate_infusions * IV_IBANDRONATE_ORAL_EQUIVALENT_MONTHS
+        parts.append(
+            _plural(exposure.ibandronate_infusions, "IV ibandronate infusion")
+            + f" ({Decimal(months) / 12:.1f} years of tablets' worth)"
+        )
     return " and ".join(parts)
 
 
@@ -85,8 +142,7 @@ def bisphosphonate_alerts(
     running = [c for c in bps if active_on(c, today)]
     if running:
         course = running[-1]
-        oral, iv = bp_exposure(history, today)
-        exposure = _years_text(oral, iv)
+        exposure = _years_text(bp_exposure(history, today))
         earliest = bps[0].start
         if _long_due(history, today):
             since = first_day(lambda d: _long_due(history, d), earliest, today)
@@ -97,7 +153,7 @@ def bisphosphonate_alerts(
                     "warn",
                     "Bisphosphonate use beyond the studied length",
                     f"You have had {exposure}. That is longer than the trials studied "
-                    "(10 years of tablets or 6 years of infusions). Ask your clinician "
+                    "(10 years of tablets or 6 zoledronic acid infusions). Ask your clinician "
                     "whether to continue.",
                     f"Bisphosphonate exposure {exposure}: beyond trial evidence.",
                     since,
@@ -159,23 +215,10 @@ def _holiday_alerts(
         "Reasons to restart sooner: a new fracture, or bone density falling by more "
         "than the least significant change."
     )
-    fractures = sorted(
-        (f for f in history.fractures if f.fragility and f.date >= start),
-        key=lambda f: (f.date, f.id),
-    )
-    losses = significant_decreases(rows, CLASSIFYING_SITES, after=start - timedelta(days=1))
-    if fractures or losses:
-        events = [(f.date, f"a fracture on {_d(f.date)}", f"fracture-{f.id}") for f in fractures]
-        events += [
-            (
-                row.scan_date,
-                f"a significant loss at the {describe_site(row)} on {_d(row.scan_date)}",
-                f"scan-{row.scan_id}-{row.site}-{row.side}",
-            )
-            for row, _ in losses
-        ]
-        events.sort()
-        what = "; ".join(text for _, text, _ in events)
+    # The same triggers make the next scan due at once (schedule.py, section 11.21).
+    triggers = holiday_resume_triggers(history, holiday, rows)
+    if triggers:
+        what = "; ".join(t.text for t in triggers)
         return [
             _alert(
                 "BP-HOLIDAY-REVIEW",
@@ -184,8 +227,8 @@ def _holiday_alerts(
                 f"Since your drug holiday began on {_d(start)} there has been {what}. "
                 f"{resume} Talk to your clinician about restarting treatment.",
                 f"Bisphosphonate holiday since {_d(start)}: resume trigger ({what}).",
-                events[0][0],
-                f"course-{course.id}:" + ":".join(ident for _, _, ident in events),
+                triggers[0].date,
+                f"course-{course.id}:" + ":".join(t.ident for t in triggers),
                 topic,
             )
         ]

@@ -14,7 +14,7 @@ from tracker.clinical.alerts.base import (
     _d,
 )
 from tracker.clinical.change import ChangeRow, describe_site, significant_decreases
-from tracker.clinical.classify import SEVERE_OSTEOPOROSIS, StandingDiagnosis
+from tracker.clinical.classify import Classification, severe_since
 from tracker.clinical.dates import add_months
 from tracker.clinical.history import Course, PatientHistory
 from tracker.clinical.therapy import (
@@ -186,8 +186,10 @@ def treatment_alerts(
     return []
 
 
-def severe_osteoporosis_alerts(standing: StandingDiagnosis) -> list[Alert]:
-    if standing.category != SEVERE_OSTEOPOROSIS or standing.since is None:
+def severe_osteoporosis_alerts(history: PatientHistory, latest: Classification) -> list[Alert]:
+    """Section 6: T <= -2.5 with a fragility fracture, on the latest scan only (section 11.7)."""
+    since = severe_since(history, latest)
+    if since is None:
         return []
     return [
         _alert(
@@ -200,7 +202,7 @@ def severe_osteoporosis_alerts(standing: StandingDiagnosis) -> list[Alert]:
             "your clinician, not a recommendation of any drug.",
             "Severe osteoporosis (T <= -2.5 with fragility fracture): anabolic-first "
             "often considered (ASBMR/BHOF 2024).",
-            standing.since,
+            since,
             "patient",
         )
     ]

@@ -1,8 +1,9 @@
 """The medication figure: one row per drug, a bar per course, doses and drug holidays.
 
 Shows the drug catalogue and classes of rule book section 5, and the
-bisphosphonate drug holiday of section 5.1. `shared_x_range` lines this figure
-up with the bone density one.
+bisphosphonate drug holidays of section 5.1 as the engine defines them
+(`therapy.drug_holidays`). `shared_x_range` lines this figure up with the bone
+density one.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from tracker.clinical.assess import Assessment
 from tracker.clinical.history import Course, PatientHistory
-from tracker.clinical.therapy import drug_of, last_day
+from tracker.clinical.therapy import drug_holidays, drug_of, last_day
 from tracker.dashboard.charts.common import (
     BLACK,
     BLUE,
@@ -56,34 +57,6 @@ STOP_REASON_LABELS: dict[str, str] = {
 
 def _courses_until(history: PatientHistory, today: date) -> list[Course]:
     return sorted((c for c in history.courses if c.start <= today), key=lambda c: (c.start, c.id))
-
-
-def drug_holidays(history: PatientHistory, today: date) -> list[tuple[Course, date, date]]:
-    """(bisphosphonate course, first holiday day, last holiday day) for every holiday so far.
-
-    The rule of `therapy.bp_holiday` (section 5.1) applied to past courses too: a
-    bisphosphonate course ended for a "drug holiday" and no other drug carried
-    on past its end. The holiday lasts until the next course starts, or today.
-    """
-    courses = _courses_until(history, today)
-    found = []
-    for course in courses:
-        if not (
-            drug_of(course).is_bisphosphonate
-            and course.stop_reason == "drug_holiday"
-            and course.end is not None
-            and course.end < today
-        ):
-            continue
-        end = course.end
-        others = [o for o in courses if o is not course]
-        if any(o.start <= end < last_day(o, today) for o in others):
-            continue
-        next_start = min((o.start for o in others if o.start > end), default=None)
-        last = today if next_start is None else next_start - timedelta(days=1)
-        if last > end:
-            found.append((course, end + timedelta(days=1), last))
-    return found
 
 
 def shared_x_range(history: PatientHistory, today: date) -> list[str]:
@@ -178,18 +151,18 @@ def medication_timeline(
                 "orientation": "h",
                 "name": HOLIDAY_LABEL,
                 "legendgroup": "holiday",
-                "y": [drug_of(course).name for course, _, _ in holidays],
-                "base": [first.isoformat() for _, first, _ in holidays],
-                "x": [((last - first).days + 1) * MS_PER_DAY for _, first, last in holidays],
+                "y": [drug_of(h.course).name for h in holidays],
+                "base": [h.first_day.isoformat() for h in holidays],
+                "x": [((h.last_day - h.first_day).days + 1) * MS_PER_DAY for h in holidays],
                 "width": 0.6,
                 "text": [HOLIDAY_LABEL] * len(holidays),
                 "textposition": "inside",
                 "insidetextanchor": "middle",
                 "textfont": {"color": BLACK},
                 "customdata": [
-                    f"{_day(first)} – {'today' if last == today else _day(last)} "
-                    f"({_duration((last - first).days + 1)})"
-                    for _, first, last in holidays
+                    f"{_day(h.first_day)} – {'today' if h.last_day == today else _day(h.last_day)} "
+                    f"({_duration((h.last_day - h.first_day).days + 1)})"
+                    for h in holidays
                 ],
                 "hovertemplate": "<b>Drug holiday from %{y}</b><br>%{customdata}<extra></extra>",
                 "marker": {

@@ -21,7 +21,7 @@ from tracker.clinical.exercise import (
     weekly_totals,
 )
 from tracker.clinical.history import PatientHistory
-from tracker.clinical.therapy import drug_of, last_day
+from tracker.clinical.therapy import bp_holiday, drug_of, last_day
 from tracker.dashboard.charts.bone_density import _segment_starts, _series_keys
 from tracker.dashboard.charts.common import (
     _day,
@@ -32,7 +32,7 @@ from tracker.dashboard.charts.common import (
     site_results,
 )
 from tracker.dashboard.charts.height import height_reference
-from tracker.dashboard.charts.medication import _courses_until, drug_holidays
+from tracker.dashboard.charts.medication import _courses_until
 
 
 def bmd_summary(history: PatientHistory, assessment: Assessment) -> str:
@@ -98,11 +98,12 @@ def medication_summary(history: PatientHistory, assessment: Assessment) -> str:
     ]
     parts += [f"{lower(drug_of(c).name)} {_years(c.start, last_day(c, today))}" for c in ended]
     text = "Medication: " + "; ".join(parts) + "."
-    holidays = drug_holidays(history, today)
-    if holidays and holidays[-1][2] == today:
-        course, first, _ = holidays[-1]
+    # The holiday in progress today, as the engine defines it (therapy.drug_holidays).
+    holiday = bp_holiday(history, today)
+    if holiday is not None:
+        first = holiday.first_day
         text += (
-            f" Drug holiday from {lower(drug_of(course).name)} since {_month(first)} "
+            f" Drug holiday from {lower(drug_of(holiday.course).name)} since {_month(first)} "
             f"({_duration((today - first).days + 1)})."
         )
     return text
