@@ -298,30 +298,24 @@ def test_sign_up_creates_the_summary_through_the_one_path(client, db):
     assert AuditEvent.objects.filter(patient=patient, action="create").exists()
 
 
-def test_admin_writes_through_the_one_path(client, world, admin_user, other_clinician):
+def test_admin_writes_through_the_one_path(client, world, admin_user):
     patient = world["patient"]
     client.force_login(admin_user)
     before = _version(patient)
+    link = CareLink.objects.get(patient=patient, clinician=world["clinician"])
     _post(
         client,
-        reverse("admin:accounts_carelink_add"),
-        {
-            "patient": patient.pk,
-            "clinician": other_clinician.pk,
-            "status": "ended",
-            "initiated_by": "patient",
-        },
+        reverse("admin:accounts_carelink_changelist"),
+        {"action": "end_links", "_selected_action": [link.pk]},
     )
     assert _version(patient) == before + 1
-    link = CareLink.objects.get(clinician=other_clinician)
-    _post(client, reverse("admin:accounts_carelink_delete", args=[link.pk]), {"post": "yes"})
-    assert _version(patient) == before + 2
+    assert AuditEvent.objects.filter(patient=patient, action="revoke").exists()
     _post(
         client,
         reverse("admin:accounts_user_changelist"),
         {"action": "deactivate", "_selected_action": [patient.user.pk]},
     )
-    assert _version(patient) == before + 3
+    assert _version(patient) == before + 2
     assert AuditEvent.objects.filter(patient=patient, summary="account deactivated").exists()
 
 

@@ -2,8 +2,11 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 
+from tracker.accounts import audit, sharing
 from tracker.accounts.models import AuditEvent, CareLink, Patient, Role, User
 from tracker.records.changes import change_record
 
@@ -12,6 +15,17 @@ Action = AuditEvent.Action
 # Admins manage accounts and care links and read the audit trail; the clinical
 # record (Patient profile and everything in tracker.records) is deliberately
 # not registered here: admins read no clinical data by default.
+
+
+def _account_event(request, user: User, action: str, summary: str) -> None:
+    """Every admin change to an account is audited (issue 9); a patient's account
+    changes through the one write path, which audits it with the record."""
+    patient = getattr(user, "patient", None)
+    if patient is not None:
+        with change_record(request, patient) as change:
+            change.audit(action, user, summary)
+    else:
+        audit.record(request, action, obj=user, summary=summary)
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -71,13 +85,32 @@ class UserAdmin(DjangoUserAdmin):
         # A clinician account that an admin creates is approved by that act.
         if not change and obj.role == Role.CLINICIAN and obj.approved_at is None:
             obj.approved_at = timezone.now()
-        super().save_model(request, obj, form, change)
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            changed = ", ".join(form.changed_data) or "nothing"
+            _account_event(
+                request,
+                obj,
+                Action.UPDATE if change else Action.CREATE,
+                f"account {'changed' if change else 'created'} by an admin: {changed}",
+            )
+
+    # An account is deactivated, never deleted: a patient's record and the audit
+    # trail would go with it.
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     @admin.action(description="Approve selected clinicians")
     def approve_clinicians(self, request, queryset):
-        count = queryset.filter(role=Role.CLINICIAN, approved_at__isnull=True).update(
-            approved_at=timezone.now()
-        )
+        pending = queryset.filter(role=Role.CLINICIAN, approved_at__isnull=True)
+        count = 0
+        for clinician in pending:
+            with transaction.atomic():
+                if User.objects.filter(pk=clinician.pk, approved_at__isnull=True).update(
+                    approved_at=timezone.now()
+                ):
+                    _account_event(request, clinician, Action.UPDATE, "clinician approved")
+                    count += 1
         self.message_user(request, f"{count} clinician(s) approved.", messages.SUCCESS)
 
     @admin.action(description="Deactivate selected accounts (access ends at once)")
@@ -88,6 +121,8 @@ class UserAdmin(DjangoUserAdmin):
             with change_record(request, patient) as change:
                 User.objects.filter(pk=patient.user_id).update(is_active=False)
                 change.audit(Action.UPDATE, patient.user, "account deactivated")
+        for user in accounts.exclude(role=Role.PATIENT):
+            _account_event(request, user, Action.UPDATE, "account deactivated")
         count = accounts.update(is_active=False)
         self.message_user(request, f"{count} account(s) deactivated.", messages.SUCCESS)
 
@@ -104,40 +139,41 @@ class CareLinkAdmin(admin.ModelAdmin):
     ]
     list_select_related = ["patient__user", "clinician"]
     raw_id_fields = ["patient", "clinician", "ended_by"]
-    readonly_fields = ["created_at", "responded_at"]
     date_hierarchy = "created_at"
+    actions = ["end_links"]
 
-    # Sharing changes who sees a record: it goes through the one write path.
-    def save_model(self, request, obj, form, change):
-        with change_record(request, obj.patient) as record_change:
-            super().save_model(request, obj, form, change)
-            action = Action.UPDATE if change else Action.CREATE
-            record_change.audit(action, obj, f"care link {obj.get_status_display()} (admin)")
+    # Only a patient gives consent (issue 9): an admin may end a link, never create,
+    # activate or move one. The list and each link are read-only; consent history
+    # is never deleted.
+    def has_add_permission(self, request):
+        return False
 
-    def delete_model(self, request, obj):
-        with change_record(request, obj.patient) as record_change:
-            record_change.audit(Action.DELETE, obj, "care link deleted (admin)")
-            super().delete_model(request, obj)
+    def has_change_permission(self, request, obj=None):
+        return False
 
-    def delete_queryset(self, request, queryset):
-        for link in queryset.select_related("patient"):
-            self.delete_model(request, link)
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="End selected links (access ends at once)")
+    def end_links(self, request, queryset):
+        ended = 0
+        for link in queryset.open().select_related("patient__user", "clinician"):
+            try:
+                sharing.end(request, link=link)  # the one write path: audited, versioned
+            except ValidationError:
+                continue  # ended meanwhile by the patient or the clinician
+            ended += 1
+        self.message_user(request, f"{ended} link(s) ended.", messages.SUCCESS)
 
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = [
-        "at",
-        "actor_label",
-        "action",
-        "patient",
-        "object_type",
-        "object_id",
-        "summary",
-        "ip",
-    ]
+    # Actions and objects, never clinical details: an event's summary can name a
+    # fracture site, a drug or a note (issue 9), so admins do not see it.
+    list_display = ["at", "actor_label", "action", "patient", "object_type", "object_id", "ip"]
+    fields = list_display
     list_filter = ["action", "at"]
-    search_fields = ["actor_label", "patient__user__email", "summary", "ip"]
+    search_fields = ["actor_label", "patient__user__email", "ip"]
     list_select_related = ["patient__user"]
     date_hierarchy = "at"
 
