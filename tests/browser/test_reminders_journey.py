@@ -1,6 +1,8 @@
 """The demo denosumab patient sees the late-injection warning with its reason and
 snoozes an info item; the demo clinician sees and acknowledges the warning."""
 
+import re
+
 from django.core.management import call_command
 from playwright.sync_api import expect
 
@@ -40,3 +42,29 @@ def test_late_injection_journey(open_page, transactional_db):
 
     p.reload()
     expect(p.locator("[data-rule='DMAB-LATE']")).to_have_count(0)
+
+
+def test_i_had_it_records_the_late_dose(open_page, transactional_db):
+    """Issue 9, item 1: on a late injection the patient's action is "I had it", which
+    opens the dose form filled in; recording the dose is what closes the warning,
+    for the patient and the clinician alike."""
+    call_command("seed_demo", verbosity=0)
+    margaret = open_page("patient")
+    p = margaret.page
+    sign_in(margaret, "margaret@example.com", DEMO_PASSWORD)
+    late = p.locator("[data-rule='DMAB-LATE']")
+    expect(late.locator("button:has-text('Done')")).to_have_count(0)
+    late.locator("a:has-text('I had it')").click()
+    expect(p).to_have_url(re.compile(r"/medications/\d+/#dose-form$"))
+    form = p.locator("#dose-form")
+    expect(form.locator("input[name=date]")).not_to_have_value("")
+    margaret.shot("dose-form-from-i-had-it")
+    form.locator("button:has-text('Save the dose')").click()
+    expect(p.locator(".alert-success")).to_contain_text("Saved")
+    p.click("a:has-text('My record')")
+    expect(p.locator("[data-rule='DMAB-LATE']")).to_have_count(0)
+
+    doc = open_page("clinician")
+    sign_in(doc, "clinician@example.com", DEMO_PASSWORD)
+    doc.page.click("a:has-text('Margaret Denholm')")
+    expect(doc.page.locator("[data-rule='DMAB-LATE']")).to_have_count(0)
