@@ -236,51 +236,29 @@ def course_limits(history: PatientHistory, today: date) -> tuple[CourseLimit, ..
         drug = drug_of(course)
         if not drug.is_bisphosphonate:
             continue
-        text = "reassess: continue or drug holiday"
         if used >= 1:
             earliest = min(c.start for c in history.courses if drug_of(c).is_bisphosphonate)
-            day_reached = first_day(lambda d: bp_reassess_due(history, d), earliest, today)
-            assert day_reached is not None
-            found.append(
-                CourseLimit(
-                    course_id=course.id,
-                    drug=course.drug,
-                    kind="reassess",
-                    date=day_reached,
-                    reached=True,
-                    text=text,
-                )
-            )
+            day = first_day(lambda d: bp_reassess_due(history, d), earliest, today)
+            assert day is not None
         elif drug.is_oral_bisphosphonate:
-            days_left = math.ceil((1 - used) * ORAL_BP_REASSESS_DAYS)
-            found.append(
-                CourseLimit(
-                    course_id=course.id,
-                    drug=course.drug,
-                    kind="reassess",
-                    date=today + timedelta(days=days_left),
-                    reached=False,
-                    text=text,
-                )
-            )
+            day = today + timedelta(days=math.ceil((1 - used) * ORAL_BP_REASSESS_DAYS))
         else:
             assert drug.dose_interval_months is not None
             # Section 11.11: a zoledronic acid infusion is 1/3 of the limit, an IV
             # ibandronate one 3 months of oral-equivalent time (1/20).
-            per_dose = infusion_share(course.drug, "reassess")
-            doses_left = math.ceil((1 - used) / per_dose)
+            doses_left = math.ceil((1 - used) / infusion_share(course.drug, "reassess"))
             _, last = last_dose(course)
             day = add_months(last, drug.dose_interval_months * doses_left)
-            found.append(
-                CourseLimit(
-                    course_id=course.id,
-                    drug=course.drug,
-                    kind="reassess",
-                    date=day,
-                    reached=False,
-                    text=text,
-                )
+        found.append(
+            CourseLimit(
+                course_id=course.id,
+                drug=course.drug,
+                kind="reassess",
+                date=day,
+                reached=used >= 1,
+                text="reassess: continue or drug holiday",
             )
+        )
     return tuple(found)
 
 
