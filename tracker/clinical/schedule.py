@@ -331,6 +331,27 @@ def baseline_indications(history: PatientHistory, today: date) -> tuple[tuple[da
     return tuple(found)
 
 
+def _first_scan(indications: list[tuple[date, str]]) -> NextScan:
+    """No scan on record: SCAN-BASELINE when an ISCD indication applies (section 4)."""
+    why = "; ".join(dict.fromkeys(reason for _, reason in indications))
+    return NextScan(
+        due_date=min((since for since, _ in indications), default=None),
+        reason=f"no scan on record; a baseline scan is recommended ({why})"
+        if indications
+        else "no scan on record, and no reason for a first scan was found",
+        rule_id="SCAN-BASELINE" if indications else None,
+        level="baseline" if indications else "none",
+        basis="baseline" if indications else "no_indication",
+        interval_months=None,
+        last_scan_id=None,
+        last_scan_date=None,
+        overridden=False,
+        upcoming_from=None,
+        overdue_from=None,
+        prompts=(),
+    )
+
+
 def next_scan(
     history: PatientHistory,
     standing: StandingDiagnosis,
@@ -343,37 +364,7 @@ def next_scan(
     """
     scans = sorted_scans(history)
     if not scans:
-        indications = baseline_indications(history, today)
-        if not indications:
-            return NextScan(
-                due_date=None,
-                reason="no scan on record, and no reason for a first scan was found",
-                rule_id=None,
-                level="none",
-                basis="no_indication",
-                interval_months=None,
-                last_scan_id=None,
-                last_scan_date=None,
-                overridden=False,
-                upcoming_from=None,
-                overdue_from=None,
-                prompts=(),
-            )
-        why = "; ".join(dict.fromkeys(reason for _, reason in indications))
-        return NextScan(
-            due_date=min(since for since, _ in indications),
-            reason=f"no scan on record; a baseline scan is recommended ({why})",
-            rule_id="SCAN-BASELINE",
-            level="baseline",
-            basis="baseline",
-            interval_months=None,
-            last_scan_id=None,
-            last_scan_date=None,
-            overridden=False,
-            upcoming_from=None,
-            overdue_from=None,
-            prompts=(),
-        )
+        return _first_scan(baseline_indications(history, today))
 
     last = scans[-1]
     overrides = history.overrides
