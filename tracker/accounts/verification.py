@@ -2,7 +2,7 @@
 sharing only after its owner follows a link we sent to it.
 
 The link carries a signed (SECRET_KEY, own salt), timestamped token naming the
-account and the address it confirms, so it proves receipt of that one email; it
+account and (by a keyed hash) the address it confirms, so it proves receipt of that one email; it
 expires after settings.EMAIL_CONFIRMATION_DAYS. A change of address waits in
 `pending_email` until the new address is confirmed. Links are built from
 settings.SITE_URL, never from the request's Host header. Each step is an audited
@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from tracker.accounts import account
 from tracker.accounts.models import AuditEvent, User
@@ -50,8 +51,13 @@ def max_age() -> int:
     return settings.EMAIL_CONFIRMATION_DAYS * 24 * 60 * 60
 
 
+def _fingerprint(address: str) -> str:
+    # The link names the address by a keyed hash: no email address in server logs.
+    return salted_hmac(SALT, address, algorithm="sha256").hexdigest()[:24]
+
+
 def make_token(user: User, address: str) -> str:
-    return signing.dumps({"user": user.pk, "email": address}, salt=SALT, compress=True)
+    return signing.dumps({"user": user.pk, "email": _fingerprint(address)}, salt=SALT)
 
 
 def confirmation_url(user: User, address: str) -> str:
@@ -133,8 +139,9 @@ def confirm(request, token: str) -> tuple[User, str]:
     user = User.objects.filter(pk=data.get("user"), is_active=True).first()
     if user is None:
         raise LinkError(LinkError.INVALID)
-    address = data.get("email", "")
-    if address == user.email:
+    named = data.get("email", "")
+    if named == _fingerprint(user.email):
+        address = user.email
         if user.email_verified:
             return user, "already"
         now = timezone.now()
@@ -145,9 +152,9 @@ def confirm(request, token: str) -> tuple[User, str]:
             _record(request, user, Action.EMAIL_CONFIRMED, address)
         user.refresh_from_db()
         return user, "confirmed"
-    if address and address == user.pending_email:
-        return user, _switch(request, user, address)
-    raise LinkError(LinkError.STALE, address)
+    if user.pending_email and named == _fingerprint(user.pending_email):
+        return user, _switch(request, user, user.pending_email)
+    raise LinkError(LinkError.STALE)
 
 
 def _switch(request, user: User, address: str) -> str:

@@ -76,11 +76,8 @@ def clinician_signup(request):
 
 
 def _send_first_link(request, user) -> None:
-    if verification.send_confirmation(user):
-        messages.info(
-            request, f"We sent a link to {user.email}: open it to confirm your email address."
-        )
-    else:
+    # The notice on every page says where the link went; only a failure needs a word.
+    if not verification.send_confirmation(user):
         messages.warning(
             request, "We could not send the email that confirms your address. Please try again."
         )
