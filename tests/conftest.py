@@ -26,8 +26,12 @@ def _test_settings(settings):
 
 
 def make_user(email: str, name: str, role: str, **fields):
+    """A user whose address is confirmed; pass email_verified_at=None for one who is not."""
+    from django.utils import timezone
+
     from tracker.accounts.models import User
 
+    fields.setdefault("email_verified_at", timezone.now())
     return User.objects.create_user(email, PASSWORD, full_name=name, role=role, **fields)
 
 

@@ -40,6 +40,8 @@ OTHER_PAGES = [
     ("accounts:access-log", PATIENT_PAGE),
     ("accounts:profile", PATIENT_PAGE),
     ("accounts:password-change", EVERYONE),
+    ("accounts:account", EVERYONE),
+    ("accounts:confirm-email-send", EVERYONE),
     ("reminders:settings", NOT_ADMIN),
     ("learn:rules", EVERYONE),
 ]

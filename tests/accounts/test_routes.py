@@ -7,6 +7,7 @@ PUBLIC = {
     "accounts:login",
     "accounts:signup",
     "accounts:clinician-signup",
+    "accounts:confirm-email",  # the signed, expiring token is the credential
     "accounts:password-reset",
     "accounts:password-reset-done",
     "accounts:password-reset-confirm",

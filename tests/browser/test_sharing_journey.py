@@ -1,5 +1,6 @@
-"""A new patient signs up and shares with the demo clinician; the clinician sees
-them; the patient stops sharing; the clinician's next request is a 404."""
+"""A new patient signs up, confirms the address and shares with the demo clinician;
+the clinician sees them; the patient stops sharing; the clinician's next request
+is a 404."""
 
 import re
 
@@ -10,7 +11,8 @@ from tests.browser.conftest import sign_in
 from tracker.records.management.commands.seed_demo import DEMO_PASSWORD
 
 
-def test_signup_share_revoke(open_page, transactional_db):
+def test_signup_share_revoke(open_page, transactional_db, live_server, settings, mailoutbox):
+    settings.SITE_URL = live_server.url
     call_command("seed_demo", verbosity=0)
     nora = open_page("patient", viewport={"width": 390, "height": 844})  # a phone
     nora.go("/accounts/signup/")
@@ -27,6 +29,10 @@ def test_signup_share_revoke(open_page, transactional_db):
     expect(p.locator("h1")).to_have_text("My record")
     record_url = p.url
     nora.shot("record")
+    # Sharing waits for a confirmed address (issue 9): open the link from the email.
+    p.goto(re.search(r"http\S+/accounts/confirm/\S+/", mailoutbox[0].body).group(0))
+    expect(p.locator("h1")).to_have_text("Your email address is confirmed")
+    p.goto(record_url)
 
     p.click(".navbar-toggler")
     p.click("a.nav-link:has-text('Sharing')")

@@ -56,9 +56,12 @@ class UserAdmin(DjangoUserAdmin):
     ]
     list_filter = ["role", "is_active", ("approved_at", admin.EmptyFieldListFilter)]
     search_fields = ["email", "full_name"]
-    readonly_fields = ["date_joined", "last_login"]
+    readonly_fields = ["date_joined", "last_login", "email_verified_at", "pending_email"]
     fieldsets = [
-        (None, {"fields": ["email", "full_name", "password"]}),
+        (
+            None,
+            {"fields": ["email", "email_verified_at", "pending_email", "full_name", "password"]},
+        ),
         ("Role and access", {"fields": ["role", "is_active", "approved_at", "is_superuser"]}),
         ("Dates", {"fields": ["date_joined", "last_login"]}),
     ]
@@ -85,6 +88,10 @@ class UserAdmin(DjangoUserAdmin):
         # A clinician account that an admin creates is approved by that act.
         if not change and obj.role == Role.CLINICIAN and obj.approved_at is None:
             obj.approved_at = timezone.now()
+        # An address an admin types is not one its owner has confirmed (issue 9): the
+        # owner confirms it with "Send it again" from the notice on every page.
+        if change and "email" in form.changed_data:
+            obj.email_verified_at = None
         with transaction.atomic():
             super().save_model(request, obj, form, change)
             changed = ", ".join(form.changed_data) or "nothing"

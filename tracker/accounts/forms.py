@@ -1,4 +1,8 @@
+from functools import cache
+from zoneinfo import available_timezones
+
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
 from django.utils import timezone
 
@@ -90,3 +94,58 @@ class EmailForm(forms.Form):
     def __init__(self, *args, label: str = "Email", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].label = label
+
+
+class EmailChangeForm(forms.Form):
+    """A new address (confirmed by a link before it is used) and the current password:
+    someone at an unattended, signed-in computer cannot move the account away."""
+
+    email = forms.EmailField(
+        label="New email address", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    password = forms.CharField(
+        label="Your current password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if email == self.user.email:
+            raise forms.ValidationError("This is already your email address.")
+        if User.objects.filter(email__iexact=email).exclude(pk=self.user.pk).exists():
+            raise forms.ValidationError("Another account uses this email address.")
+        return email
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("Your password was not right. Please try again.")
+        return password
+
+
+@cache
+def time_zone_names() -> list[str]:
+    return sorted(available_timezones())
+
+
+class TimeZoneForm(forms.ModelForm):
+    """The user's own day (issue 9): a known IANA zone, or empty for the server's."""
+
+    class Meta:
+        model = User
+        fields = ["time_zone"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"] = forms.ChoiceField(
+            label="Your time zone",
+            required=False,
+            choices=[("", f"Server default ({settings.TIME_ZONE})")]
+            + [(name, name) for name in time_zone_names()],
+            help_text="Due dates, reminders and what “today” means on your pages follow it.",
+        )

@@ -51,6 +51,17 @@ class User(AbstractBaseUser, PermissionsMixin):
     # "Today" is the user's own day (issue 9): due dates, reminders and pages use it.
     # Empty means the server's TIME_ZONE; validated against the IANA names by forms.
     time_zone = models.CharField(max_length=64, blank=True)
+    # Issue 9: an address is used for reminders and sharing only once its owner has
+    # followed the link we sent to it (tracker.accounts.verification).
+    email_verified_at = models.DateTimeField(
+        "email confirmed",
+        null=True,
+        blank=True,
+        help_text="When the owner followed the link sent to this address. Empty: not yet.",
+    )
+    # A change of address waits here until the new address is confirmed; the old
+    # one stays in use (sign-in, reminders) until then.
+    pending_email = models.EmailField("new email, waiting for confirmation", blank=True)
 
     objects = UserManager()
 
@@ -74,6 +85,17 @@ class User(AbstractBaseUser, PermissionsMixin):
             return ZoneInfo(self.time_zone or settings.TIME_ZONE)
         except (ZoneInfoNotFoundError, ValueError):
             return ZoneInfo(settings.TIME_ZONE)
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+    @property
+    def address_to_confirm(self) -> str:
+        """The address a confirmation link would be for: a pending new one first."""
+        if self.pending_email:
+            return self.pending_email
+        return "" if self.email_verified else self.email
 
     @property
     def is_staff(self) -> bool:
@@ -256,6 +278,9 @@ class AuditEvent(models.Model):
         LOGIN = "login", "Signed in"
         LOGIN_FAILED = "login_failed", "Failed sign-in"
         LOGOUT = "logout", "Signed out"
+        EMAIL_CONFIRMED = "email_confirmed", "Confirmed email address"
+        EMAIL_CHANGE = "email_change", "Asked to change email address"
+        EMAIL_CHANGED = "email_changed", "Changed email address"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(

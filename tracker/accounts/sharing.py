@@ -12,6 +12,19 @@ Action = AuditEvent.Action
 
 Status = CareLink.Status
 
+# Issue 9: sharing reaches only confirmed addresses. An unconfirmed patient neither
+# shares nor accepts (a clinician would trust a record under an address nobody has
+# proven); declining and ending are never held up: taking consent back always works.
+CONFIRM_FIRST = "Please confirm your email address first: open the link we sent you."
+
+
+def _require_confirmed(user: User, *, whose: str) -> None:
+    if not user.email_verified:
+        raise ValidationError(
+            f"This {whose} has not confirmed their email address yet. "
+            "Ask them to open the link BoneTrack sent them."
+        )
+
 
 def _create(request, *, patient: Patient, clinician: User, status: str, initiator: str):
     try:
@@ -25,6 +38,8 @@ def _create(request, *, patient: Patient, clinician: User, status: str, initiato
 
 def share_with_clinician(request, *, patient: Patient, clinician_email: str) -> CareLink:
     """The patient's consent: the link is active at once."""
+    if not patient.user.email_verified:
+        raise ValidationError(CONFIRM_FIRST)
     clinician = User.objects.filter(email__iexact=clinician_email.strip()).first()
     if clinician is None or not clinician.is_active:
         raise ValidationError("No clinician with this email uses BoneTrack.")
@@ -32,6 +47,7 @@ def share_with_clinician(request, *, patient: Patient, clinician_email: str) -> 
         raise ValidationError(
             "This account is not a clinician's: you can only share with clinicians."
         )
+    _require_confirmed(clinician, whose="clinician")
     existing = CareLink.objects.open().filter(patient=patient, clinician=clinician).first()
     if existing is not None and existing.status == Status.ACTIVE:
         raise ValidationError(f"{clinician} can already see your record.")
@@ -53,11 +69,14 @@ def request_access(request, *, clinician: User, patient_email: str) -> CareLink:
     """A clinician asks; nothing is visible until the patient accepts."""
     if not clinician.is_approved_clinician:
         raise ValidationError("Your clinician account is waiting for an administrator's approval.")
+    if not clinician.email_verified:
+        raise ValidationError(CONFIRM_FIRST)
     patient = Patient.objects.filter(
         user__email__iexact=patient_email.strip(), user__is_active=True
     ).first()
     if patient is None:
         raise ValidationError("No patient with this email uses BoneTrack.")
+    _require_confirmed(patient.user, whose="patient")
     existing = CareLink.objects.open().filter(patient=patient, clinician=clinician).first()
     if existing is not None:
         raise ValidationError(
@@ -83,6 +102,8 @@ def _transition(link: CareLink, *, from_status: list[str], **changes) -> bool:
 
 
 def accept(request, *, link: CareLink) -> CareLink:
+    if not link.patient.user.email_verified:
+        raise ValidationError(CONFIRM_FIRST)
     with change_record(request, link.patient) as change:
         if not _transition(
             link, from_status=[Status.PENDING], status=Status.ACTIVE, responded_at=timezone.now()

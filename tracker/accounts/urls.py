@@ -18,6 +18,9 @@ urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("signup/clinician/", views.clinician_signup, name="clinician-signup"),
     path("profile/", views.profile, name="profile"),
+    path("account/", views.account, name="account"),
+    path("confirm/", views.confirm_email_send, name="confirm-email-send"),
+    path("confirm/<str:token>/", views.confirm_email, name="confirm-email"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
@@ -7,9 +8,16 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tracker.accounts import sharing
+from tracker.accounts import account as account_events
+from tracker.accounts import sharing, verification
 from tracker.accounts.access import clinician_required, patient_required
-from tracker.accounts.forms import AccountForm, EmailForm, PatientProfileForm
+from tracker.accounts.forms import (
+    AccountForm,
+    EmailChangeForm,
+    EmailForm,
+    PatientProfileForm,
+    TimeZoneForm,
+)
 from tracker.accounts.models import AuditEvent, CareLink, Role
 from tracker.records.changes import change_record
 
@@ -47,6 +55,7 @@ def signup(request):
         messages.success(
             request, "Welcome to BoneTrack. Your record is private until you share it."
         )
+        _send_first_link(request, user)
         return redirect("home")
     return render(request, "accounts/signup.html", {"account": account, "profile": profile})
 
@@ -61,8 +70,90 @@ def clinician_signup(request):
         user.save()
         login(request, user)
         messages.info(request, "Your clinician account waits for an administrator's approval.")
+        _send_first_link(request, user)
         return redirect("home")
     return render(request, "accounts/clinician_signup.html", {"account": account})
+
+
+def _send_first_link(request, user) -> None:
+    # The notice on every page says where the link went; only a failure needs a word.
+    if not verification.send_confirmation(user):
+        messages.warning(
+            request, "We could not send the email that confirms your address. Please try again."
+        )
+
+
+@login_not_required
+@require_GET
+def confirm_email(request, token: str):
+    """The link in the email: works signed in or not, and a second click changes nothing."""
+    try:
+        user, outcome = verification.confirm(request, token)
+    except verification.LinkError as error:
+        context = {"error": error.reason, "address": error.address}
+    else:
+        context = {"outcome": outcome, "confirmed_user": user}
+        if request.user.pk == user.pk:
+            request.user = user  # the page's notice reads the confirmed account
+    context["days"] = settings.EMAIL_CONFIRMATION_DAYS
+    return render(request, "accounts/confirm_email.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def confirm_email_send(request):
+    """'Send it again', from the notice on every page or an expired link."""
+    if request.method == "POST":
+        outcome = verification.resend(request.user)
+        address = request.user.address_to_confirm
+        if outcome == "sent":
+            messages.success(request, f"We sent a new link to {address}.")
+        elif outcome == "too_soon":
+            messages.info(
+                request,
+                f"We sent a link to {address} less than a minute ago. Please check "
+                "your inbox (and spam folder) before asking again.",
+            )
+        elif outcome == "failed":
+            messages.error(request, "We could not send the email just now. Please try later.")
+        else:
+            messages.info(request, "Your email address is already confirmed.")
+        return redirect("accounts:confirm-email-send")
+    return render(
+        request,
+        "accounts/confirm_email_send.html",
+        {"days": settings.EMAIL_CONFIRMATION_DAYS},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def account(request):
+    """Every user's own settings: email address and time zone."""
+    user, which = request.user, request.POST.get("form")
+    data = request.POST if request.method == "POST" else None
+    email_form = EmailChangeForm(user, data if which == "email" else None, prefix="email")
+    zone_form = TimeZoneForm(data if which == "time_zone" else None, instance=user, prefix="zone")
+    if which == "email" and email_form.is_valid():
+        address = email_form.cleaned_data["email"]
+        if verification.request_change(request, user=user, new_email=address):
+            messages.success(
+                request,
+                f"We sent a link to {address}. Your address changes when you open it; "
+                f"until then we keep using {user.email}.",
+            )
+        else:
+            messages.error(request, "We could not send the email just now. Please try later.")
+        return redirect("accounts:account")
+    if which == "time_zone" and zone_form.is_valid():
+        name = account_events.set_time_zone(request, form=zone_form)
+        messages.success(request, f"Your time zone is now {name}.")
+        return redirect("accounts:account")
+    if which == "cancel":
+        verification.cancel_change(request, user=user)
+        messages.info(request, "The change of email address is cancelled.")
+        return redirect("accounts:account")
+    return render(
+        request, "accounts/account.html", {"email_form": email_form, "zone_form": zone_form}
+    )
 
 
 @patient_required

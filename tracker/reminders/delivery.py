@@ -1,6 +1,6 @@
 """The one-step functions of `sendreminders` (tests call these directly).
 
-queue_due(today): assess every patient batch by batch and queue one Delivery per
+queue_due(now): assess every patient, on their own day, batch by batch and queue one Delivery per
 (recipient, alert key) that the recipient wants by email. The unique constraint
 makes the queue idempotent: a second run queues nothing new, an escalation (a
 new key) is queued again.
@@ -62,65 +62,87 @@ def patient_batches(batch_size: int = BATCH_SIZE):
 
 def _refreshed_before(patient: Patient, today: dt.date) -> bool:
     summary = getattr(patient, "summary", None)
-    return summary is None or timezone.localdate(summary.refreshed_at) < today
+    return summary is None or timezone.localdate(summary.refreshed_at, patient.user.zone) < today
 
 
-def queue_due(today: dt.date, *, batch_size: int = BATCH_SIZE) -> int:
+def queue_due(
+    today: dt.date | None = None,
+    *,
+    now: dt.datetime | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> int:
     """Queue every wanted, not yet delivered, still open alert, and refresh each
     patient's panel summary once a day: the safety net behind the one write path,
-    since time alone moves alerts on. Returns rows attempted."""
+    since time alone moves alerts on. Each patient is assessed on their own day
+    (their time zone at `now`); a `today` passed in is one day for all (tests).
+    Returns rows attempted."""
+    now = now or timezone.now()
     attempted = 0
-    for patients in patient_batches(batch_size):
-        ids = [patient.pk for patient in patients]
-        histories = load_histories(patients)
-        # Section 11.18: a patient's done or snooze closes an item for the patient's
-        # emails only; clinicians' emails and the panel wait for an acknowledgement.
-        hidden, acknowledged = defaultdict(set), defaultdict(set)
-        states = AlertState.objects.filter(patient_id__in=ids).closed(today)
-        for patient_id, key, status in states.values_list("patient_id", "key", "status"):
-            hidden[patient_id].add(key)
-            if status == AlertState.Status.ACKNOWLEDGED:
-                acknowledged[patient_id].add(key)
-        clinicians = defaultdict(list)
-        links = CareLink.objects.active().filter(
-            patient_id__in=ids,
-            clinician__is_active=True,
-            clinician__role=Role.CLINICIAN,
-            clinician__approved_at__isnull=False,
-        )
-        for link in links.select_related("clinician__reminder_preference"):
-            clinicians[link.patient_id].append(link.clinician)
-        rows, summaries = [], {}
-        for patient in patients:
-            assessment = assess(histories[patient.pk], today)
-            for_panel = [a for a in assessment.alerts if a.key not in acknowledged[patient.pk]]
-            if _refreshed_before(patient, today):
-                summaries[patient.pk] = summarize(assessment, for_panel)
-            for alert in for_panel:
-                recipients = []
-                if alert.key not in hidden[patient.pk] and _wants(patient.user, alert.severity):
-                    recipients.append(patient.user)
-                if alert.severity in CLINICIAN_SEVERITIES:
-                    recipients += [c for c in clinicians[patient.pk] if _wants(c, alert.severity)]
-                rows += [
-                    Delivery(
-                        recipient=recipient,
-                        patient=patient,
-                        key=alert.key,
-                        rule_id=alert.rule_id,
-                        severity=alert.severity,
-                        title=alert.title[:200],
-                        explanation=alert.explanation,
-                        clinician_line=alert.clinician_line[:300],
-                        source=alert.source[:300],
-                        due_date=alert.due_date,
-                    )
-                    for recipient in recipients
-                ]
-        Delivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
-        store_daily(summaries)
-        attempted += len(rows)
+    for batch in patient_batches(batch_size):
+        # At most three days at once on Earth: a few queries per day, not per patient.
+        by_day = defaultdict(list)
+        for patient in batch:
+            by_day[today or timezone.localdate(now, patient.user.zone)].append(patient)
+        for day, patients in by_day.items():
+            attempted += _queue_batch(patients, day)
     return attempted
+
+
+def _queue_batch(patients: list[Patient], today: dt.date) -> int:
+    ids = [patient.pk for patient in patients]
+    histories = load_histories(patients)
+    # Section 11.18: a patient's done or snooze closes an item for the patient's
+    # emails only; clinicians' emails and the panel wait for an acknowledgement.
+    hidden, acknowledged = defaultdict(set), defaultdict(set)
+    states = AlertState.objects.filter(patient_id__in=ids).closed(today)
+    for patient_id, key, status in states.values_list("patient_id", "key", "status"):
+        hidden[patient_id].add(key)
+        if status == AlertState.Status.ACKNOWLEDGED:
+            acknowledged[patient_id].add(key)
+    clinicians = defaultdict(list)
+    links = CareLink.objects.active().filter(
+        patient_id__in=ids,
+        clinician__is_active=True,
+        clinician__role=Role.CLINICIAN,
+        clinician__approved_at__isnull=False,
+        clinician__email_verified_at__isnull=False,  # issue 9: confirmed addresses only
+    )
+    for link in links.select_related("clinician__reminder_preference"):
+        clinicians[link.patient_id].append(link.clinician)
+    rows, summaries = [], {}
+    for patient in patients:
+        assessment = assess(histories[patient.pk], today)
+        for_panel = [a for a in assessment.alerts if a.key not in acknowledged[patient.pk]]
+        if _refreshed_before(patient, today):
+            summaries[patient.pk] = summarize(assessment, for_panel)
+        for alert in for_panel:
+            recipients = []
+            if (
+                patient.user.email_verified
+                and alert.key not in hidden[patient.pk]
+                and _wants(patient.user, alert.severity)
+            ):
+                recipients.append(patient.user)
+            if alert.severity in CLINICIAN_SEVERITIES:
+                recipients += [c for c in clinicians[patient.pk] if _wants(c, alert.severity)]
+            rows += [
+                Delivery(
+                    recipient=recipient,
+                    patient=patient,
+                    key=alert.key,
+                    rule_id=alert.rule_id,
+                    severity=alert.severity,
+                    title=alert.title[:200],
+                    explanation=alert.explanation,
+                    clinician_line=alert.clinician_line[:300],
+                    source=alert.source[:300],
+                    due_date=alert.due_date,
+                )
+                for recipient in recipients
+            ]
+    Delivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    store_daily(summaries)
+    return len(rows)
 
 
 def deliver_pending(now: dt.datetime, *, batch_size: int = BATCH_SIZE) -> int:
@@ -129,7 +151,7 @@ def deliver_pending(now: dt.datetime, *, batch_size: int = BATCH_SIZE) -> int:
     claimable = Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT)
     recipient_ids = list(
         Delivery.objects.pending()
-        .filter(claimable)
+        .filter(claimable, recipient__email_verified_at__isnull=False)
         .values_list("recipient_id", flat=True)
         .distinct()
     )

@@ -118,4 +118,6 @@ class Command(BaseCommand):
         user = User.objects.filter(email=email).first()
         if user is not None:
             return user, False
+        # Demo addresses count as confirmed (issue 9), so reminders and sharing work.
+        fields.setdefault("email_verified_at", timezone.now())
         return User.objects.create_user(email, DEMO_PASSWORD, full_name=name, **fields), True

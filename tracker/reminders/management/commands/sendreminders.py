@@ -39,8 +39,9 @@ class Command(BaseCommand):
 
     def run_once(self) -> None:
         started = time.monotonic()
-        queued = queue_due(timezone.localdate())
-        sent = deliver_pending(timezone.now())
+        now = timezone.now()
+        queued = queue_due(now=now)  # each patient's own day (issue 9)
+        sent = deliver_pending(now)
         self.stdout.write(
             f"sendreminders: {queued} due item(s) checked, {sent} email(s) sent "
             f"in {time.monotonic() - started:.1f} s"
