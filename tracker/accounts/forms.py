@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
 from django.utils import timezone
 
+from tracker.accounts import throttle
 from tracker.accounts.models import Patient, User
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -11,6 +12,19 @@ class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
         label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
     )
+
+    def clean(self):
+        email = self.cleaned_data.get("username")
+        if email and self.request is not None:
+            # Refused before the password is checked: a try made too soon counts for nothing.
+            wait = throttle.seconds_to_wait(self.request, email)
+            if wait:
+                raise forms.ValidationError(
+                    f"Too many failed sign-ins. Wait {wait} second{'s' if wait != 1 else ''}, "
+                    "then try again, or reset your password.",
+                    code="throttled",
+                )
+        return super().clean()
 
 
 class AccountForm(BaseUserCreationForm):
