@@ -85,7 +85,8 @@ def test_only_sendreminders_runs_the_daily_safety_net():
 
 def test_audit_is_written_by_the_write_path_and_for_reads_and_sign_ins_only():
     # A change to a record is audited through change_record; the gate audits reads,
-    # the auth signals sign-ins. Nothing else writes the audit trail directly.
+    # the auth signals sign-ins (two_factor their second step). Nothing else writes the
+    # audit trail directly.
     writers = {
         module
         for module, names in SOURCES.items()
@@ -99,6 +100,7 @@ def test_audit_is_written_by_the_write_path_and_for_reads_and_sign_ins_only():
     assert writers - {"tracker.accounts.audit"} == {
         "tracker.accounts.access",
         "tracker.accounts.signals",
+        "tracker.accounts.two_factor",  # the second step of sign-in, and its admin reset
         "tracker.records.changes",
     }
 

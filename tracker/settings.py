@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "tracker.accounts",
     "tracker.records",
     "tracker.reminders",
@@ -70,10 +73,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "tracker.accounts.middleware.SessionTimeoutMiddleware",
     "tracker.accounts.middleware.UserTimeZoneMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "tracker.accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
 ]
@@ -151,6 +156,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "tracker.accounts.views.locked_out"
 AXES_DISABLE_ACCESS_LOG = True  # sign-ins are in our audit trail already
 AXES_VERBOSE = False
+
+# Two-step sign-in (issue 9; tracker.accounts.two_factor): required for clinicians
+# and admins, optional for patients.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "BoneTrack")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Sessions (ASVS 3.3.2): 30 minutes idle, 12 hours in all; enforced by
 # tracker.accounts.middleware.SessionTimeoutMiddleware.

@@ -1,15 +1,15 @@
 """The demo denosumab patient sees the late-injection warning with its reason and
 snoozes an info item; the demo clinician sees and acknowledges the warning."""
 
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
+from tests.conftest import seed_demo
 from tracker.records.management.commands.seed_demo import DEMO_PASSWORD
 
 
 def test_late_injection_journey(open_page, transactional_db):
-    call_command("seed_demo", verbosity=0)
+    seed_demo()
     margaret = open_page("patient")
     p = margaret.page
     sign_in(margaret, "margaret@example.com", DEMO_PASSWORD)

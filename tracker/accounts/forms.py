@@ -104,3 +104,19 @@ class EmailForm(forms.Form):
     def __init__(self, *args, label: str = "Email", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].label = label
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+    def __init__(self, *args, backup: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if backup:
+            self.fields["code"].label = "Backup code"
+            self.fields["code"].widget.attrs.update(inputmode="text", autocomplete="off")
