@@ -189,6 +189,14 @@ def main() -> None:
     patient_client, clinician_client, anonymous = Client(), Client(), Client()
     patient_client.force_login(owner)
     clinician_client.force_login(clinician)
+    # Clinicians pass the second step of sign-in (issue 9): a verified app in the session.
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    app = TOTPDevice.objects.create(user=clinician, name="bench app", confirmed=True)
+    session = clinician_client.session
+    session[DEVICE_ID_SESSION_KEY] = app.persistent_id
+    session.save()
     # The minimal view: /healthz through the whole middleware stack for a signed-in
     # user (session and user loaded, as on every page people see).
     base = median_ms(patient_client, "/healthz")

@@ -25,6 +25,42 @@ def _test_settings(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _force_login_is_verified(monkeypatch):
+    """force_login skips the password; here it skips the second step too, as a verified
+    authenticator app. The two-step requirement stays on in every test: the gate runs,
+    loads the device on each request, and refuses anyone who signs in with the real form
+    until they verify (tests/accounts/test_two_factor.py)."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tracker.accounts import two_factor
+
+    force_login = Client.force_login
+
+    def verified_force_login(self, user, backend=None):
+        force_login(self, user, backend)
+        if two_factor.required_for(user):
+            device, _ = TOTPDevice.objects.get_or_create(
+                user=user, name="test app", defaults={"confirmed": True}
+            )
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", verified_force_login)
+
+
+def seed_demo() -> None:
+    """seed_demo refuses to run with DEBUG off, as pytest-django runs every test."""
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    with override_settings(DEBUG=True):
+        call_command("seed_demo", verbosity=0)
+
+
 def make_user(email: str, name: str, role: str, **fields):
     """A user whose address is confirmed; pass email_verified_at=None for one who is not."""
     from django.utils import timezone

@@ -44,6 +44,11 @@ OTHER_PAGES = [
     ("accounts:confirm-email-send", EVERYONE),
     ("reminders:settings", NOT_ADMIN),
     ("learn:rules", EVERYONE),
+    # Two-step sign-in: everyone may set it up; verify sends a verified user (or one
+    # with nothing to verify) on; the lost-device page asks for a backup code.
+    ("accounts:two-factor-setup", EVERYONE),
+    ("accounts:two-factor-verify", dict.fromkeys(ROLES, 302)),
+    ("accounts:two-factor-lost", EVERYONE),
 ]
 
 

@@ -85,8 +85,8 @@ def test_only_sendreminders_runs_the_daily_safety_net():
 
 def test_audit_is_written_by_the_write_path_and_for_reads_and_sign_ins_only():
     # A change to a record is audited through change_record; the gate audits reads,
-    # the auth signals sign-ins, tracker.accounts.account the account events (issue 9).
-    # Nothing else writes the audit trail directly.
+    # the auth signals sign-ins (two_factor their second step), tracker.accounts.account
+    # the account events (issue 9). Nothing else writes the audit trail directly.
     writers = {
         module
         for module, names in SOURCES.items()
@@ -101,6 +101,7 @@ def test_audit_is_written_by_the_write_path_and_for_reads_and_sign_ins_only():
         "tracker.accounts.access",
         "tracker.accounts.account",  # account events: email confirmation, time zone
         "tracker.accounts.signals",
+        "tracker.accounts.two_factor",  # the second step of sign-in, and its admin reset
         "tracker.records.changes",
         "tracker.accounts.admin",  # admins' changes to clinicians' and admins' accounts
     }

@@ -5,6 +5,7 @@ Defaults run a local development server on SQLite straight after checkout
 DATABASE_URL, SITE_URL and the email variables. The README lists them all.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -53,6 +54,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "tracker.accounts",
     "tracker.records",
     "tracker.reminders",
@@ -68,11 +73,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "tracker.accounts.middleware.SessionTimeoutMiddleware",
     "tracker.accounts.middleware.UserTimeZoneMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "tracker.accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -124,10 +132,35 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "tracker.accounts.validators.DistinctCharactersValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked pair before the password
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Sign-in throttling (issue 9; tracker.accounts.throttle): per email-and-address pair,
+# three free failures, then growing waits, then locked for LOGIN_LOCKOUT_MINUTES at
+# LOGIN_FAILURE_LIMIT failures. Behind the proxy the client's address is the one our
+# proxy added (accounts.audit.client_ip), as in the audit trail.
+AXES_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(env("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "tracker.accounts.audit.client_ip"
+AXES_USERNAME_CALLABLE = "tracker.accounts.throttle.username"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "tracker.accounts.views.locked_out"
+AXES_DISABLE_ACCESS_LOG = True  # sign-ins are in our audit trail already
+AXES_VERBOSE = False
+
+# Two-step sign-in (issue 9; tracker.accounts.two_factor): required for clinicians
+# and admins, optional for patients.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "BoneTrack")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Sessions (ASVS 3.3.2): 30 minutes idle, 12 hours in all; enforced by
 # tracker.accounts.middleware.SessionTimeoutMiddleware.

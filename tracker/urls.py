@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from tracker.accounts import views as account_views
 
@@ -10,6 +12,11 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("healthz", account_views.healthz, name="healthz"),
     path("accounts/", include("tracker.accounts.urls")),
+    # One way in, throttled and with the second step: the admin signs in where everyone does.
+    path(
+        "admin/login/",
+        login_not_required(RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
+    ),
     path("admin/", admin.site.urls),
     path("", include("tracker.dashboard.urls")),
     path("", include("tracker.records.urls")),

@@ -70,7 +70,10 @@ def test_changing_the_address_confirms_the_new_one_first(client, patient, mailou
     changed = AuditEvent.objects.get(action="email_changed")
     assert changed.actor == user and changed.patient == patient
     assert "from pat@example.com to pat.new@example.com" in changed.summary
-    assert client.login(username="pat.new@example.com", password=PASSWORD)
+    signed_in = client.post(
+        reverse("accounts:login"), {"username": "pat.new@example.com", "password": PASSWORD}
+    )
+    assert signed_in.status_code == 302  # the new address signs in
     assert "already confirmed" in follow(client, to_new).content.decode()
 
 

@@ -76,7 +76,9 @@ def test_clinician_signup_waits_for_approval(client, db, patient):
         },
         follow=True,
     )
-    assert b"waiting for an administrator" in response.content
+    # First the second step's setup (issue 9), with the news about approval.
+    assert response.request["PATH_INFO"] == reverse("accounts:two-factor-setup")
+    assert b"waits for an administrator" in response.content
     user = User.objects.get(email="pending@example.com")
     assert user.role == "clinician" and user.approved_at is None
     assert not Patient.objects.visible_to(user).exists()

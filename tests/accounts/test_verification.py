@@ -287,8 +287,8 @@ def test_an_unverified_patient_cannot_accept_but_can_decline_and_end(
 
 
 def test_the_cast_and_the_demo_accounts_are_verified(cast, db):
-    from django.core.management import call_command
+    from tests.conftest import seed_demo
 
     assert all(user.email_verified_at for user in cast.values() if user is not None)
-    call_command("seed_demo", verbosity=0)
+    seed_demo()
     assert not User.objects.filter(email_verified_at__isnull=True).exists()

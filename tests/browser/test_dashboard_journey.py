@@ -4,10 +4,10 @@ print view renders; the clinician panel puts the late-denosumab patient first.""
 import json
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
+from tests.conftest import seed_demo
 from tracker.records.management.commands.seed_demo import DEMO_PASSWORD
 
 CHARTS = ("bmd", "medication", "exercise", "height")
@@ -38,7 +38,7 @@ def drawn_charts(page) -> list[str]:
     ],
 )
 def test_dashboard_charts(open_page, transactional_db, email, charts):
-    call_command("seed_demo", verbosity=0)
+    seed_demo()
     person = open_page(email.split("@")[0])
     p = person.page
     sign_in(person, email, DEMO_PASSWORD)
@@ -65,7 +65,7 @@ def test_dashboard_charts(open_page, transactional_db, email, charts):
 
 
 def test_phone_dashboard(open_page, transactional_db):
-    call_command("seed_demo", verbosity=0)
+    seed_demo()
     rosa = open_page("rosa-phone", viewport={"width": 390, "height": 844})
     sign_in(rosa, "rosa@example.com", DEMO_PASSWORD)
     assert drawn_charts(rosa.page)
@@ -75,7 +75,7 @@ def test_phone_dashboard(open_page, transactional_db):
 
 
 def test_clinician_panel_puts_late_denosumab_first(open_page, transactional_db):
-    call_command("seed_demo", verbosity=0)
+    seed_demo()
     doc = open_page("clinician")
     sign_in(doc, "clinician@example.com", DEMO_PASSWORD)
     expect(doc.page.locator("h1")).to_have_text("My patients")

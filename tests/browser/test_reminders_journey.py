@@ -3,15 +3,15 @@ snoozes an info item; the demo clinician sees and acknowledges the warning."""
 
 import re
 
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
+from tests.conftest import seed_demo
 from tracker.records.management.commands.seed_demo import DEMO_PASSWORD
 
 
 def test_late_injection_journey(open_page, transactional_db):
-    call_command("seed_demo", verbosity=0)
+    seed_demo()
     margaret = open_page("patient")
     p = margaret.page
     sign_in(margaret, "margaret@example.com", DEMO_PASSWORD)
@@ -48,7 +48,7 @@ def test_i_had_it_records_the_late_dose(open_page, transactional_db):
     """Issue 9, item 1: on a late injection the patient's action is "I had it", which
     opens the dose form filled in; recording the dose is what closes the warning,
     for the patient and the clinician alike."""
-    call_command("seed_demo", verbosity=0)
+    seed_demo()
     margaret = open_page("patient")
     p = margaret.page
     sign_in(margaret, "margaret@example.com", DEMO_PASSWORD)

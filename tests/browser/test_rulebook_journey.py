@@ -2,16 +2,16 @@
 on a wide screen and on a phone."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
+from tests.conftest import seed_demo
 from tracker.records.management.commands.seed_demo import DEMO_PASSWORD
 
 
 @pytest.mark.parametrize("width", [1280, 390])
 def test_clinician_follows_an_alert_to_its_rule(open_page, transactional_db, width):
-    call_command("seed_demo", verbosity=0)
+    seed_demo()
     doc = open_page(f"clinician-{width}", viewport={"width": width, "height": 900})
     p = doc.page
     sign_in(doc, "clinician@example.com", DEMO_PASSWORD)

@@ -4,16 +4,16 @@ is a 404."""
 
 import re
 
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
+from tests.conftest import seed_demo
 from tracker.records.management.commands.seed_demo import DEMO_PASSWORD
 
 
 def test_signup_share_revoke(open_page, transactional_db, live_server, settings, mailoutbox):
     settings.SITE_URL = live_server.url
-    call_command("seed_demo", verbosity=0)
+    seed_demo()
     nora = open_page("patient", viewport={"width": 390, "height": 844})  # a phone
     nora.go("/accounts/signup/")
     p = nora.page

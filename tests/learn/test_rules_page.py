@@ -56,9 +56,10 @@ def test_strict_csp_holds(client, patient):
     assert "<script>" not in page and " style=" not in page
 
 
-@pytest.mark.parametrize(("role", "queries"), [("clinician", 2), ("owner", 3)])
+@pytest.mark.parametrize(("role", "queries"), [("clinician", 3), ("owner", 3)])
 def test_query_count(as_role, role, queries, django_assert_num_queries):
-    # The session and the user; a patient's navigation adds their record's link.
+    # The session and the user; a clinician's verified two-step device (issue 9);
+    # a patient's navigation adds their record's link.
     client = as_role(role)
     client.get(URL)  # the first request after sign-in writes the session's clocks
     with django_assert_num_queries(queries):

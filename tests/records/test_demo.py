@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from tests.conftest import seed_demo
 from tracker.accounts.models import Patient
 from tracker.clinical.drugs import CATALOGUE
 from tracker.records import demo
@@ -37,7 +38,7 @@ def counts() -> dict[str, int]:
 
 @pytest.fixture
 def seeded(db):
-    call_command("seed_demo", verbosity=0)
+    seed_demo()
     return {p.user.email: p for p in Patient.objects.select_related("user")}
 
 
@@ -61,7 +62,7 @@ def test_seed_demo_grows_a_history_for_every_demo_patient(seeded):
 
 def test_seed_demo_is_idempotent(seeded):
     before = counts()
-    call_command("seed_demo", verbosity=0)
+    seed_demo()
     assert counts() == before
 
 
@@ -217,3 +218,35 @@ def test_the_demo_shows_the_alerts_it_was_built_for(seeded):
     assert {"ROMO-COUNT", "ROMO-COURSE-END", "HEIGHT-LOSS"} <= rosa
     assert not rosa & {"ROMO-OVER-12", "ROMO-CV"}
     assert not rule_ids(seeded["uma@example.com"])
+
+
+def test_seed_demo_refuses_to_run_with_debug_off(db, settings):
+    from django.core.management.base import CommandError
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG=1"):
+        call_command("seed_demo", verbosity=0)
+    assert not Patient.objects.exists()
+
+
+def test_seed_demo_enrols_the_demo_clinician_and_admin_and_prints_how(db, settings, capsys):
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tracker.accounts import two_factor
+    from tracker.records.management.commands.seed_demo import DEMO_BACKUP_CODES, DEMO_TOTP_KEYS
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    printed = capsys.readouterr().out
+    for email, key in DEMO_TOTP_KEYS.items():
+        device = TOTPDevice.objects.get(user__email=email, confirmed=True)
+        assert device.key == key
+        assert two_factor.secret(device) in printed
+        assert " ".join(DEMO_BACKUP_CODES[email]) in printed
+        code = f"{totp(device.bin_key):06d}"
+        assert device.verify_token(code)
+    assert not TOTPDevice.objects.filter(user__role="patient").exists()
+    call_command("seed_demo")  # idempotent: nothing new to print
+    assert "nothing changed" in capsys.readouterr().out
+    assert TOTPDevice.objects.count() == 2

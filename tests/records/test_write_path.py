@@ -7,9 +7,9 @@ import datetime as dt
 from dataclasses import asdict, replace
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
+from tests.conftest import seed_demo
 from tests.records.factories import make_course, make_scan, settle
 from tracker.accounts.models import AuditEvent, CareLink, Patient
 from tracker.clinical.assess import assess
@@ -320,7 +320,7 @@ def test_admin_writes_through_the_one_path(client, world, admin_user):
 
 
 def test_seed_demo_writes_through_the_one_path(db):
-    call_command("seed_demo", verbosity=0)
+    seed_demo()
     for patient in Patient.objects.all():
         assert _version(patient) == 1
         assert AuditEvent.objects.filter(patient=patient, summary="demo record").exists()

@@ -5,8 +5,10 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tracker.accounts import audit, sharing
+from tracker.accounts import audit, sharing, two_factor
 from tracker.accounts.models import AuditEvent, CareLink, Patient, Role, User
 from tracker.records.changes import change_record
 
@@ -82,7 +84,7 @@ class UserAdmin(DjangoUserAdmin):
         ),
     ]
     filter_horizontal = []
-    actions = ["approve_clinicians", "deactivate"]
+    actions = ["approve_clinicians", "deactivate", "reset_two_factor"]
 
     def save_model(self, request, obj, form, change):
         # A clinician account that an admin creates is approved by that act.
@@ -132,6 +134,14 @@ class UserAdmin(DjangoUserAdmin):
             _account_event(request, user, Action.UPDATE, "account deactivated")
         count = accounts.update(is_active=False)
         self.message_user(request, f"{count} account(s) deactivated.", messages.SUCCESS)
+
+    @admin.action(description="Reset two-step sign-in (lost phone: they set up a new one)")
+    def reset_two_factor(self, request, queryset):
+        for user in queryset:
+            two_factor.reset(request, user)
+        self.message_user(
+            request, f"Two-step sign-in reset for {len(queryset)} account(s).", messages.SUCCESS
+        )
 
 
 @admin.register(CareLink)
@@ -196,3 +206,6 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 # Roles, not groups, decide who does what here.
 admin.site.unregister(Group)
+# Admins reset a lost device (the action above); they never read anyone's secret.
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
 from django.utils import timezone
 
+from tracker.accounts import throttle
 from tracker.accounts.models import Patient, User
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -15,6 +16,19 @@ class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
         label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
     )
+
+    def clean(self):
+        email = self.cleaned_data.get("username")
+        if email and self.request is not None:
+            # Refused before the password is checked: a try made too soon counts for nothing.
+            wait = throttle.seconds_to_wait(self.request, email)
+            if wait:
+                raise forms.ValidationError(
+                    f"Too many failed sign-ins. Wait {wait} second{'s' if wait != 1 else ''}, "
+                    "then try again, or reset your password.",
+                    code="throttled",
+                )
+        return super().clean()
 
 
 class AccountForm(BaseUserCreationForm):
@@ -149,3 +163,19 @@ class TimeZoneForm(forms.ModelForm):
             + [(name, name) for name in time_zone_names()],
             help_text="Due dates, reminders and what “today” means on your pages follow it.",
         )
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+    def __init__(self, *args, backup: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if backup:
+            self.fields["code"].label = "Backup code"
+            self.fields["code"].widget.attrs.update(inputmode="text", autocomplete="off")

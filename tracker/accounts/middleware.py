@@ -2,8 +2,12 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import REDIRECT_FIELD_NAME, logout
+from django.contrib.auth.views import redirect_to_login
+from django.urls import reverse
 from django.utils import timezone
+
+from tracker.accounts import two_factor
 
 LOGIN_AT = "bt_login_at"
 SEEN_AT = "bt_seen_at"
@@ -59,3 +63,44 @@ class UserTimeZoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+NEEDS_SECOND_FACTOR = "bt_second_factor"
+
+
+def second_factor_not_required(view):
+    """The pages an unverified user must still reach: the second step itself, sign-out."""
+    view.second_factor_not_required = True
+    return view
+
+
+class SecondFactorMiddleware:
+    """Deny by default, like LoginRequiredMiddleware: a signed-in user who needs a
+    second step (clinicians and admins always; patients once they set it up) reaches
+    no view, the admin included, until verified (issue 9). Exempt: views that need no
+    sign-in and those marked second_factor_not_required."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return None
+        if not getattr(view_func, "login_required", True) or getattr(
+            view_func, "second_factor_not_required", False
+        ):
+            return None
+        if NEEDS_SECOND_FACTOR not in request.session:
+            # Once a session: a patient's choice costs no query on every page.
+            request.session[NEEDS_SECOND_FACTOR] = two_factor.required_for(
+                user
+            ) or two_factor.has_app(user)
+        if not request.session[NEEDS_SECOND_FACTOR] or user.is_verified():
+            return None
+        return redirect_to_login(
+            request.get_full_path(), reverse("accounts:two-factor-verify"), REDIRECT_FIELD_NAME
+        )

@@ -1,8 +1,9 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from tracker.accounts import views
+from tracker.accounts import two_factor_views, views
 from tracker.accounts.forms import EmailAuthenticationForm
+from tracker.accounts.middleware import second_factor_not_required
 
 app_name = "accounts"
 
@@ -14,7 +15,10 @@ urlpatterns = [
         ),
         name="login",
     ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", second_factor_not_required(auth_views.LogoutView.as_view()), name="logout"),
+    path("two-step/", two_factor_views.setup, name="two-factor-setup"),
+    path("two-step/verify/", two_factor_views.verify, name="two-factor-verify"),
+    path("two-step/lost-device/", two_factor_views.lost, name="two-factor-lost"),
     path("signup/", views.signup, name="signup"),
     path("signup/clinician/", views.clinician_signup, name="clinician-signup"),
     path("profile/", views.profile, name="profile"),
@@ -48,7 +52,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
+        views.PasswordResetConfirmView.as_view(
             success_url=reverse_lazy("accounts:password-reset-complete")
         ),
         name="password-reset-confirm",

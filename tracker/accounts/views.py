@@ -1,6 +1,8 @@
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -9,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tracker.accounts import account as account_events
-from tracker.accounts import sharing, verification
+from tracker.accounts import sharing, throttle, verification
 from tracker.accounts.access import clinician_required, patient_required
 from tracker.accounts.forms import (
     AccountForm,
@@ -51,7 +53,7 @@ def signup(request):
             profile.instance.user = user
             profile.save()
             change.audit(AuditEvent.Action.CREATE, profile.instance, "signed up")
-        login(request, user)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(
             request, "Welcome to BoneTrack. Your record is private until you share it."
         )
@@ -68,7 +70,7 @@ def clinician_signup(request):
         user = account.save(commit=False)
         user.role = Role.CLINICIAN
         user.save()
-        login(request, user)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.info(request, "Your clinician account waits for an administrator's approval.")
         _send_first_link(request, user)
         return redirect("home")
@@ -276,3 +278,19 @@ def access_log(request):
     )
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/access_log.html", {"page": page})
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """What a locked email-and-address pair sees (AXES_LOCKOUT_CALLABLE)."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    context = {"minutes": minutes, "username": throttle.username(request, credentials)}
+    return render(request, "accounts/locked_out.html", context, status=429)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """A new password is the way back from a sign-in lock: it ends every lock on the account."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        axes_reset(username=form.user.email.lower())
+        return response

@@ -1,15 +1,20 @@
 """Demo accounts and their health records, written through the one write path.
 
-Idempotent: running it again changes nothing that exists. The password is for
-local use only and is printed on the first run.
+Idempotent: running it again changes nothing that exists. The password, and the
+demo clinician's and admin's two-step sign-in secret and backup codes, are for
+local use only and are printed when created. It refuses to run with DEBUG off, so
+no demo account can exist on a real server.
 """
 
 import datetime as dt
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tracker.accounts import two_factor
 from tracker.accounts.models import AuditEvent, CareLink, Patient, Role, User
 from tracker.records.changes import change_record
 from tracker.records.demo import seed_history
@@ -19,6 +24,15 @@ DEMO_RECORD_AGE = dt.timedelta(days=20 * 365)
 
 CLINICIAN = ("clinician@example.com", "Dr Chris Carter")
 ADMIN = ("admin@example.com", "Ada Admin")
+# Two-step sign-in for the demo clinician and admin: fixed, public, local use only.
+DEMO_TOTP_KEYS = {
+    CLINICIAN[0]: b"BoneTrack demo doc!!".hex(),
+    ADMIN[0]: b"BoneTrack demo admin".hex(),
+}
+DEMO_BACKUP_CODES = {
+    CLINICIAN[0]: [f"doc{n:05d}" for n in range(1, 11)],
+    ADMIN[0]: [f"admin{n:05d}" for n in range(1, 11)],
+}
 # email, name, birth date, sex, menopausal status, tallest height, linked to the clinician
 PATIENTS = [
     (
@@ -64,16 +78,43 @@ class Command(BaseCommand):
     help = "Create the demo accounts (idempotent). Passwords are for local use only."
 
     def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError(
+                "seed_demo makes accounts with published passwords: it runs only with DEBUG=1 "
+                "(local development), never on a real server."
+            )
         with transaction.atomic():
             created = self.seed()
+            enrolled = self.enrol_demo_staff()
         if options["verbosity"] == 0:
             return
         if created:
             self.stdout.write(self.style.SUCCESS("Demo accounts created (local use only):"))
             for email in created:
                 self.stdout.write(f"  {email:28} password: {DEMO_PASSWORD}")
-        else:
+        for device in enrolled:
+            email = device.user.email
+            self.stdout.write(
+                f"  {email:28} two-step sign-in key: {two_factor.secret(device)}\n"
+                f"  {'':28} backup codes: {' '.join(DEMO_BACKUP_CODES[email])}"
+            )
+        if not created and not enrolled:
             self.stdout.write("Demo data already present; nothing changed.")
+
+    def enrol_demo_staff(self) -> list[TOTPDevice]:
+        """The demo clinician and admin get an authenticator app with a fixed key, so the
+        demo works: add the printed key to any authenticator app."""
+        enrolled = []
+        for email, key in DEMO_TOTP_KEYS.items():
+            user = User.objects.get(email=email)
+            if two_factor.has_app(user):
+                continue
+            device = TOTPDevice.objects.create(
+                user=user, name=two_factor.APP_DEVICE, key=key, confirmed=True
+            )
+            two_factor.new_backup_codes(user, DEMO_BACKUP_CODES[email])
+            enrolled.append(device)
+        return enrolled
 
     def seed(self) -> list[str]:
         created = []
