@@ -8,8 +8,11 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from tracker.clinical import plausibility
 from tracker.records import models as m
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CHECK_HINT = " Tick “I checked this value” to save it."
+
+
+def date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class EntryForm(forms.ModelForm):
@@ -22,7 +25,9 @@ class EntryForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if isinstance(field, forms.DateField):
-                field.widget = DATE
+                # A new widget per form: crispy writes "is-invalid" into a widget's
+                # attrs, so one shared instance spread an error to every user's form.
+                field.widget = date_input()
 
     def clean(self):
         cleaned = super().clean()
@@ -178,7 +183,7 @@ def site_formset(data=None, *, scan, previous, scan_date):
         data,
         instance=scan,
         prefix="sites",
-        initial=NEW_SCAN_ROWS if scan.pk is None else None,
+        initial=[dict(row) for row in NEW_SCAN_ROWS] if scan.pk is None else None,
         previous=previous,
         scan_date=scan_date,
     )
