@@ -1,5 +1,9 @@
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -185,3 +189,15 @@ def access_log(request):
     )
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/access_log.html", {"page": page})
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """The reset link is built from SITE_URL, never from the request's Host header: a
+    forged Host must not put a working reset link to someone else's server in the email."""
+
+    email_template_name = "registration/password_reset_email.txt"
+
+    def form_valid(self, form):
+        self.domain_override = urlsplit(settings.SITE_URL).netloc
+        self.extra_email_context = {"site_url": settings.SITE_URL}
+        return super().form_valid(form)

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tracker.accounts.access import is_own_record, patient_for, require_clinician
@@ -195,7 +196,9 @@ def calendar_feed(request, token: str):
         )
     body = calendar.build_calendar(events, name="BoneTrack")
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Cache-Control"] = "private, max-age=900"
+    # Health data: no browser or proxy keeps a copy (calendar apps poll on their own
+    # schedule whatever max-age says, so caching saved nothing).
+    add_never_cache_headers(response)
     return response
 
 
