@@ -76,6 +76,12 @@ class User(AbstractBaseUser, PermissionsMixin):
             return ZoneInfo(settings.TIME_ZONE)
 
     @property
+    def initials(self) -> str:
+        """ "M. S." for Margaret Smith: how a patient is named where a third party may
+        read it (a calendar app, a mailbox); a link then opens the record."""
+        return " ".join(f"{part[0]}." for part in self.full_name.split() if part) or "patient"
+
+    @property
     def is_staff(self) -> bool:
         # Only admins reach the Django admin; it is derived, never stored.
         return self.role == Role.ADMIN

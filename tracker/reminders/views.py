@@ -190,7 +190,7 @@ def calendar_feed(request, token: str):
     histories = load_histories(patients)
     events = []
     for patient in patients:
-        label = "" if patient.user_id == user.pk else initials(patient.user.full_name)
+        label = "" if patient.user_id == user.pk else patient.user.initials
         events += calendar.events_for(
             assess(histories[patient.pk], today), patient_id=patient.pk, label=label, stamp=stamp
         )
@@ -200,8 +200,3 @@ def calendar_feed(request, token: str):
     # schedule whatever max-age says, so caching saved nothing).
     add_never_cache_headers(response)
     return response
-
-
-def initials(name: str) -> str:
-    # A third-party calendar holds a clinician's feed: name patients by initials only.
-    return " ".join(f"{part[0]}." for part in name.split() if part) or "patient"
