@@ -187,6 +187,8 @@ EMAIL_BACKEND = (
     if EMAIL_HOST
     else "django.core.mail.backends.console.EmailBackend"
 )
+# With DEBUG off, console email is a start-up error (tracker/checks.py) unless this says so.
+EMAIL_CONSOLE_OK = env_bool("EMAIL_CONSOLE_OK", False)
 EMAIL_PORT = int(env("EMAIL_PORT", "587"))
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
