@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_POST
 
-from tracker.accounts.access import clinician_required, patient_for, require_clinician
+from tracker.accounts.access import clinician_required, listed, patient_for, require_clinician
 from tracker.accounts.models import AuditEvent, CareLink, Patient
 from tracker.clinical import exercise
 from tracker.dashboard.forms import ClinicalSettingsForm
@@ -24,6 +24,11 @@ from tracker.records.summary import open_alerts
 PICTURE_CACHE_SECONDS = 24 * 60 * 60
 SNOOZE_DEFAULT = dt.timedelta(days=7)
 PANEL_PAGE_SIZE = 25
+# Each patient listed reads this under "Who viewed my record".
+PANEL_READ = (
+    "saw your line on the clinician's patient list "
+    "(name, age, latest scan, medicine, next date, alerts)"
+)
 PANEL_FILTERS = {
     "alerts": ("Has alerts", Q(alert_count__gt=0) | Q(warn_count__gt=0)),
     "overdue": ("Overdue scan", Q(overdue_scan=True)),
@@ -63,7 +68,7 @@ def _picture(request, patient) -> dict:
 
 @require_GET
 def patient(request, patient_id: int):
-    patient = patient_for(request, patient_id, what="dashboard")
+    patient = patient_for(request, patient_id, what="opened your record")
     return _dashboard(request, patient)
 
 
@@ -83,7 +88,7 @@ def _dashboard(request, patient, settings_form=None):
 
 @require_GET
 def print_view(request, patient_id: int):
-    patient = patient_for(request, patient_id, what="print view")
+    patient = patient_for(request, patient_id, what="opened the print view of your record")
     return render(request, "dashboard/print.html", _picture(request, patient))
 
 
@@ -94,7 +99,7 @@ def _settings(patient) -> m.ClinicalSettings:
 
 @require_POST
 def clinical_settings(request, patient_id: int):
-    patient = patient_for(request, patient_id, what="clinical settings")
+    patient = patient_for(request, patient_id, what="sent the clinician settings form")
     require_clinician(request)
     form = ClinicalSettingsForm(request.POST, instance=_settings(patient))
     if form.is_valid():
@@ -126,6 +131,7 @@ def panel(request):
     # One row more than a page tells whether there is a next page, without counting.
     page = summaries[(number - 1) * PANEL_PAGE_SIZE : number * PANEL_PAGE_SIZE + 1]
     found = list(page.values(*PanelRow.COLUMNS))  # plain rows: no model instances to build
+    listed(request, [row["patient_id"] for row in found[:PANEL_PAGE_SIZE]], what=PANEL_READ)
     today, prefix = timezone.localdate(), panel_url_prefix()
     keep = "&".join(f"{key}={value}" for key, value in (("q", query), ("filter", chosen)) if value)
     return render(

@@ -7,7 +7,12 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tracker.accounts.access import is_own_record, patient_for, require_clinician
+from tracker.accounts.access import (
+    fetched_by_feed,
+    is_own_record,
+    patient_for,
+    require_clinician,
+)
 from tracker.accounts.models import AuditEvent, Patient, Role
 from tracker.clinical.assess import assess
 from tracker.records.changes import change_record
@@ -18,6 +23,8 @@ from tracker.reminders.forms import AcknowledgeForm, KeyForm, PreferenceForm, Sn
 from tracker.reminders.models import PATIENT_MAY_CLOSE, ReminderPreference
 
 Action = AuditEvent.Action
+# Calendar apps poll every few minutes: one audit event per feed and patient a day.
+FEED_READ = "fetched the calendar feed (upcoming scans, doses and reminders)"
 
 
 def _current_alert(patient, key: str, today):
@@ -59,7 +66,7 @@ def _back(patient):
 
 def _patient_action(request, patient_id: int, form_class):
     """The patient's own info and warn items; alert-level ones wait for a clinician."""
-    patient = patient_for(request, patient_id, what="alerts")
+    patient = patient_for(request, patient_id, what="used an alert button")
     if not is_own_record(request.user, patient):
         raise PermissionDenied("Only the patient can do this.")
     today = timezone.localdate()
@@ -109,7 +116,7 @@ def alert_snooze(request, patient_id: int):
 
 @require_POST
 def alert_acknowledge(request, patient_id: int):
-    patient = patient_for(request, patient_id, what="acknowledge alert")
+    patient = patient_for(request, patient_id, what="opened an alert to acknowledge it")
     require_clinician(request)
     form = AcknowledgeForm(request.POST)
     if not form.is_valid():
@@ -187,6 +194,7 @@ def calendar_feed(request, token: str):
         raise Http404
     user, today, stamp = preference.user, timezone.localdate(), timezone.now()
     patients = list(Patient.objects.visible_to(user).select_related("user"))
+    fetched_by_feed(request, user, [patient.pk for patient in patients], what=FEED_READ)
     histories = load_histories(patients)
     events = []
     for patient in patients:
