@@ -3,6 +3,7 @@ import datetime as dt
 from django.contrib import messages
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +25,7 @@ from tracker.records.summary import open_alerts
 PICTURE_CACHE_SECONDS = 24 * 60 * 60
 SNOOZE_DEFAULT = dt.timedelta(days=7)
 PANEL_PAGE_SIZE = 25
+PANEL_MAX_PAGE = 1_000_000  # 25 million patients: far past any clinician's panel
 # Each patient listed reads this under "Who viewed my record".
 PANEL_READ = (
     "saw your line on the clinician's patient list "
@@ -131,6 +133,8 @@ def panel(request):
     # One row more than a page tells whether there is a next page, without counting.
     page = summaries[(number - 1) * PANEL_PAGE_SIZE : number * PANEL_PAGE_SIZE + 1]
     found = list(page.values(*PanelRow.COLUMNS))  # plain rows: no model instances to build
+    if number > 1 and not found:
+        raise Http404("No such page.")
     listed(request, [row["patient_id"] for row in found[:PANEL_PAGE_SIZE]], what=PANEL_READ)
     today, prefix = timezone.localdate(), panel_url_prefix()
     keep = "&".join(f"{key}={value}" for key, value in (("q", query), ("filter", chosen)) if value)
@@ -153,7 +157,12 @@ def panel(request):
 
 
 def _page_number(request) -> int:
+    """The panel pages without a COUNT, so it cannot know its last page: a number past
+    the end is a 404 (see panel), and one no database offset can hold is one at once."""
     try:
-        return max(1, int(request.GET.get("page", 1)))
+        number = max(1, int(request.GET.get("page", 1)))
     except ValueError:
         return 1
+    if number > PANEL_MAX_PAGE:
+        raise Http404("No such page.")
+    return number
