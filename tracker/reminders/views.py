@@ -60,6 +60,10 @@ def _set_state(request, patient, alert, *, action: str, summary: str, **fields) 
         change.audit(action, summary=summary[:255])
 
 
+def _errors(form) -> list[str]:
+    return [error for errors in form.errors.values() for error in errors]
+
+
 def _back(patient):
     return redirect("dashboard:patient", patient_id=patient.pk)
 
@@ -72,7 +76,7 @@ def _patient_action(request, patient_id: int, form_class):
     today = timezone.localdate()
     form = form_class(request.POST, **({"today": today} if form_class is SnoozeForm else {}))
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(_errors(form)))
         return patient, None, None
     alert = _current_alert(patient, form.cleaned_data["key"], today)
     if alert.severity not in PATIENT_MAY_CLOSE:
@@ -120,7 +124,8 @@ def alert_acknowledge(request, patient_id: int):
     require_clinician(request)
     form = AcknowledgeForm(request.POST)
     if not form.is_valid():
-        raise Http404
+        messages.error(request, "Not acknowledged: " + " ".join(_errors(form)))
+        return _back(patient)
     alert = _current_alert(patient, form.cleaned_data["key"], timezone.localdate())
     note = form.cleaned_data["note"]
     _set_state(
