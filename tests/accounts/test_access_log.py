@@ -97,3 +97,11 @@ def test_a_patients_own_feed_is_audited_once_a_day(client, patient, time_machine
     client.get(url)
     client.get(url)
     assert AuditEvent.objects.filter(actor=patient.user, patient=patient).count() == 1
+
+
+def test_events_written_before_keep_the_action_in_front(client, patient, clinician):
+    AuditEvent.objects.create(
+        actor=clinician, patient=patient, action=AuditEvent.Action.VIEW, summary="delete falls 3"
+    )
+    log = _access_log(client, patient)
+    assert "Viewed: delete falls 3" in log
