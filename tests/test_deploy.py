@@ -12,6 +12,7 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "bonetrack.example.org",
     "SITE_URL": "https://bonetrack.example.org",
     "BEHIND_PROXY": "1",
+    "EMAIL_HOST": "smtp.example.org",
 }
 OURS = {"DEBUG", "SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
 

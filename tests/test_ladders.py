@@ -87,7 +87,7 @@ WRITES = [
     ("dashboard:clinical-settings", None, {**READERS, "owner": 403, "clinician": 302}),
     ("reminders:done", None, {**READERS, "owner": 302, "clinician": 403}),
     ("reminders:snooze", None, {**READERS, "owner": 302, "clinician": 403}),
-    ("reminders:acknowledge", None, {**READERS, "owner": 403, "clinician": 404}),
+    ("reminders:acknowledge", None, {**READERS, "owner": 403, "clinician": 302}),
 ]
 
 

@@ -43,7 +43,7 @@ def test_clinician_read_is_audited_owner_read_is_not(as_role, patient):
     assert (event.actor.email, event.patient, event.summary) == (
         "doc@example.com",
         patient,
-        "dashboard",
+        "opened your record",
     )
     assert event.ip == "127.0.0.1"
 

@@ -188,4 +188,4 @@ def test_access_log_shows_who_viewed(client, patient, clinician):
     client.get(reverse(DASHBOARD, args=[patient.pk]))
     client.force_login(patient.user)
     page = client.get(reverse("accounts:access-log")).content.decode()
-    assert "Dr Dee Doc" in page and "Viewed: dashboard" in page
+    assert "Dr Dee Doc" in page and "Opened your record" in page

@@ -71,7 +71,7 @@ def test_clinician_gets_a_digest_of_alert_level_items_only(patient, clinician, m
     run()
     to_clinician = [m for m in mailoutbox if m.to == ["doc@example.com"]]
     assert len(to_clinician) == 1
-    assert "Pat Patient" in to_clinician[0].body
+    assert "P. P." in to_clinician[0].body
     assert set(Delivery.objects.filter(recipient=clinician).values_list("severity", flat=True)) == {
         "alert"
     }

@@ -13,10 +13,12 @@ from tracker.accounts import audit
 from tracker.accounts.models import Patient, Role
 
 
-def patient_for(request, patient_id: int, *, what: str = "record") -> Patient:
+def patient_for(request, patient_id: int, *, what: str = "opened your record") -> Patient:
     """The patient `patient_id` if the user may see the record, else 404.
 
-    A read by anyone but the patient is written to the audit trail.
+    A read by anyone but the patient is written to the audit trail. `what` is what the
+    patient reads under "Who viewed my record": what was seen, in plain words ("opened
+    the delete page for a fall"), never what was not done ("delete").
     """
     patient = get_object_or_404(
         # The clinician's settings and the summary ride along: the history loader
@@ -31,6 +33,18 @@ def patient_for(request, patient_id: int, *, what: str = "record") -> Patient:
     else:
         request.user.patient = patient  # the navigation bar asks for it again
     return patient
+
+
+def listed(request, patient_ids: list[int], *, what: str) -> None:
+    """A page that lists patients (the clinician panel) shows each a little of their
+    record: each patient listed reads it under "Who viewed my record"."""
+    audit.record_reads(request, patient_ids, summary=what)
+
+
+def fetched_by_feed(request, user, patient_ids: list[int], *, what: str) -> None:
+    """A calendar feed, fetched with its token and no session: audited once a day per
+    patient in it, since calendar apps poll every few minutes."""
+    audit.record_daily_reads(request, patient_ids, summary=what, actor=user)
 
 
 def is_own_record(user, patient: Patient) -> bool:

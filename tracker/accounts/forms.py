@@ -9,7 +9,11 @@ from django.utils import timezone
 from tracker.accounts import throttle
 from tracker.accounts.models import Patient, User
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+def date_input() -> forms.DateInput:
+    # A new widget each time: crispy writes "is-invalid" into widget.attrs when it
+    # renders an error, so a widget kept at module level must never reach a form.
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -64,7 +68,7 @@ class PatientProfileForm(forms.ModelForm):
             "rheumatoid_arthritis",
             "secondary_causes",
         ]
-        widgets = {"birth_date": DATE_INPUT, "glucocorticoids_since": DATE_INPUT}
+        widgets = {"birth_date": date_input(), "glucocorticoids_since": date_input()}
         help_texts = {
             "menopausal_status": "Men choose “Not applicable”.",
             "tallest_height_cm": "Optional: your tallest height as a young adult, in cm.",

@@ -98,6 +98,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         return "" if self.email_verified else self.email
 
     @property
+    def initials(self) -> str:
+        """ "M. S." for Margaret Smith: how a patient is named where a third party may
+        read it (a calendar app, a mailbox); a link then opens the record."""
+        return " ".join(f"{part[0]}." for part in self.full_name.split() if part) or "patient"
+
+    @property
     def is_staff(self) -> bool:
         # Only admins reach the Django admin; it is derived, never stored.
         return self.role == Role.ADMIN
@@ -300,6 +306,10 @@ class AuditEvent(models.Model):
         ordering = ["-at", "-pk"]
         indexes = [models.Index(fields=["patient", "-at"])]
 
+    # A read's summary says what was seen ("opened the delete page for a fall"); events
+    # written before it did ("delete falls 3") keep the action's name in front.
+    SEEN_PREFIXES = ("opened ", "saw ", "fetched ", "used ", "sent ")
+
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.get_action_display()}"
 
@@ -310,3 +320,11 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Audit events are append-only.")
+
+    @property
+    def description(self) -> str:
+        """What the patient reads under "Who viewed my record"."""
+        if self.action == self.Action.VIEW and self.summary.startswith(self.SEEN_PREFIXES):
+            return self.summary[:1].upper() + self.summary[1:]
+        label = self.get_action_display()
+        return f"{label}: {self.summary}" if self.summary else label

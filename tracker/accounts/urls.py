@@ -39,10 +39,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(
-            success_url=reverse_lazy("accounts:password-reset-done"),
-            email_template_name="registration/password_reset_email.txt",
-        ),
+        views.PasswordResetView.as_view(success_url=reverse_lazy("accounts:password-reset-done")),
         name="password-reset",
     ),
     path(

@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
@@ -294,3 +296,15 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         axes_reset(username=form.user.email.lower())
         return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """The reset link is built from SITE_URL, never from the request's Host header: a
+    forged Host must not put a working reset link to someone else's server in the email."""
+
+    email_template_name = "registration/password_reset_email.txt"
+
+    def form_valid(self, form):
+        self.domain_override = urlsplit(settings.SITE_URL).netloc
+        self.extra_email_context = {"site_url": settings.SITE_URL}
+        return super().form_valid(form)

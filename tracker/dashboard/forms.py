@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import forms
 
+from tracker.records.forms import TOO_LONG
 from tracker.records.models import ClinicalSettings
 
 
@@ -35,6 +36,7 @@ class ClinicalSettingsForm(forms.ModelForm):
         # crispy: it sits on the dashboard, the page clinicians open most.
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-control"
+        self.fields["scan_interval_reason"].error_messages["max_length"] = TOO_LONG
 
     def clean_target_t_score(self):
         target = self.cleaned_data["target_t_score"]

@@ -3,13 +3,14 @@ import datetime as dt
 from django.contrib import messages
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_POST
 
-from tracker.accounts.access import clinician_required, patient_for, require_clinician
+from tracker.accounts.access import clinician_required, listed, patient_for, require_clinician
 from tracker.accounts.models import AuditEvent, CareLink, Patient
 from tracker.clinical import exercise
 from tracker.dashboard.forms import ClinicalSettingsForm
@@ -25,6 +26,12 @@ from tracker.reminders.models import dose_course_id
 PICTURE_CACHE_SECONDS = 24 * 60 * 60
 SNOOZE_DEFAULT = dt.timedelta(days=7)
 PANEL_PAGE_SIZE = 25
+PANEL_MAX_PAGE = 1_000_000  # 25 million patients: far past any clinician's panel
+# Each patient listed reads this under "Who viewed my record".
+PANEL_READ = (
+    "saw your line on the clinician's patient list "
+    "(name, age, latest scan, medicine, next date, alerts)"
+)
 PANEL_FILTERS = {
     "alerts": ("Has alerts", Q(alert_count__gt=0) | Q(warn_count__gt=0)),
     "overdue": ("Overdue scan", Q(overdue_scan=True)),
@@ -73,7 +80,7 @@ def _had_it_url(request, patient, alert) -> str | None:
 
 @require_GET
 def patient(request, patient_id: int):
-    patient = patient_for(request, patient_id, what="dashboard")
+    patient = patient_for(request, patient_id, what="opened your record")
     return _dashboard(request, patient)
 
 
@@ -93,7 +100,7 @@ def _dashboard(request, patient, settings_form=None):
 
 @require_GET
 def print_view(request, patient_id: int):
-    patient = patient_for(request, patient_id, what="print view")
+    patient = patient_for(request, patient_id, what="opened the print view of your record")
     return render(request, "dashboard/print.html", _picture(request, patient))
 
 
@@ -104,7 +111,7 @@ def _settings(patient) -> m.ClinicalSettings:
 
 @require_POST
 def clinical_settings(request, patient_id: int):
-    patient = patient_for(request, patient_id, what="clinical settings")
+    patient = patient_for(request, patient_id, what="sent the clinician settings form")
     require_clinician(request)
     form = ClinicalSettingsForm(request.POST, instance=_settings(patient))
     if form.is_valid():
@@ -136,6 +143,9 @@ def panel(request):
     # One row more than a page tells whether there is a next page, without counting.
     page = summaries[(number - 1) * PANEL_PAGE_SIZE : number * PANEL_PAGE_SIZE + 1]
     found = list(page.values(*PanelRow.COLUMNS))  # plain rows: no model instances to build
+    if number > 1 and not found:
+        raise Http404("No such page.")
+    listed(request, [row["patient_id"] for row in found[:PANEL_PAGE_SIZE]], what=PANEL_READ)
     today, prefix = timezone.localdate(), panel_url_prefix()
     keep = "&".join(f"{key}={value}" for key, value in (("q", query), ("filter", chosen)) if value)
     return render(
@@ -157,7 +167,12 @@ def panel(request):
 
 
 def _page_number(request) -> int:
+    """The panel pages without a COUNT, so it cannot know its last page: a number past
+    the end is a 404 (see panel), and one no database offset can hold is one at once."""
     try:
-        return max(1, int(request.GET.get("page", 1)))
+        number = max(1, int(request.GET.get("page", 1)))
     except ValueError:
         return 1
+    if number > PANEL_MAX_PAGE:
+        raise Http404("No such page.")
+    return number

@@ -3,13 +3,31 @@
 from decimal import Decimal
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.forms import BaseInlineFormSet, inlineformset_factory
 
 from tracker.clinical import plausibility
 from tracker.records import models as m
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CHECK_HINT = " Tick “I checked this value” to save it."
+# Notes are TextFields (no database limit); a form keeps them to a page of text.
+NOTES_MAX_LENGTH = 2000
+TOO_LONG = "Keep this to %(limit_value)d characters or fewer (it has %(show_value)d)."
+
+
+def date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def limit_length(field: forms.CharField, default: int) -> None:
+    """Every free-text field has a limit (the model's, else `default`), told to the
+    browser (maxlength) and, if it is bypassed, in plain words. `field` is the form
+    instance's own copy: Django deep-copies declared fields for each form."""
+    if field.max_length is None:
+        field.max_length = default
+        field.validators.append(MaxLengthValidator(default))
+        field.widget.attrs["maxlength"] = str(default)
+    field.error_messages["max_length"] = TOO_LONG
 
 
 class EntryForm(forms.ModelForm):
@@ -22,7 +40,11 @@ class EntryForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if isinstance(field, forms.DateField):
-                field.widget = DATE
+                # A new widget per form: crispy writes "is-invalid" into a widget's
+                # attrs, so one shared instance spread an error to every user's form.
+                field.widget = date_input()
+            if isinstance(field, forms.CharField):
+                limit_length(field, NOTES_MAX_LENGTH)
 
     def clean(self):
         cleaned = super().clean()
@@ -178,7 +200,7 @@ def site_formset(data=None, *, scan, previous, scan_date):
         data,
         instance=scan,
         prefix="sites",
-        initial=NEW_SCAN_ROWS if scan.pk is None else None,
+        initial=[dict(row) for row in NEW_SCAN_ROWS] if scan.pk is None else None,
         previous=previous,
         scan_date=scan_date,
     )

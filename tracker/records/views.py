@@ -33,6 +33,13 @@ def _entry(patient, kind, pk: int):
 Action = AuditEvent.Action
 
 
+def _seen(page: str, slug: str, pk: int | None = None) -> str:
+    """What another person saw, for the patient's "Who viewed my record":
+    "opened the delete page for a fall (entry 12)"."""
+    label = KINDS[slug].label if slug in KINDS else "an entry"
+    return f"opened {page} {label}" + (f" (entry {pk})" if pk else "")
+
+
 def _record_url(patient):
     return redirect("dashboard:patient", patient_id=patient.pk)
 
@@ -43,7 +50,7 @@ def _form_kwargs(request, patient, **extra):
 
 @require_http_methods(["GET", "POST"])
 def entry_add(request, patient_id: int, kind: str):
-    patient = patient_for(request, patient_id, what=f"add {kind}")
+    patient = patient_for(request, patient_id, what=_seen("the form to add", kind))
     kind = _kind(kind)
     if kind.slug == "doses":
         raise Http404  # doses are added from their course
@@ -68,7 +75,7 @@ def entry_add(request, patient_id: int, kind: str):
 
 @require_GET
 def entry_detail(request, patient_id: int, kind: str, pk: int):
-    patient = patient_for(request, patient_id, what=f"{kind} {pk}")
+    patient = patient_for(request, patient_id, what=_seen("the page of", kind, pk))
     kind = _kind(kind)
     entry = _entry(patient, kind, pk)
     context = {
@@ -96,7 +103,7 @@ def _shown_fields(kind, entry):
 
 @require_http_methods(["GET", "POST"])
 def entry_edit(request, patient_id: int, kind: str, pk: int):
-    patient = patient_for(request, patient_id, what=f"edit {kind} {pk}")
+    patient = patient_for(request, patient_id, what=_seen("the edit page for", kind, pk))
     kind = _kind(kind)
     entry = _entry(patient, kind, pk)
     extra = {"course": entry.course} if kind.slug == "doses" else {}
@@ -118,7 +125,7 @@ def entry_edit(request, patient_id: int, kind: str, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def entry_delete(request, patient_id: int, kind: str, pk: int):
-    patient = patient_for(request, patient_id, what=f"delete {kind} {pk}")
+    patient = patient_for(request, patient_id, what=_seen("the delete page for", kind, pk))
     kind = _kind(kind, scans=True)
     entry = _entry(patient, kind, pk)
     if request.method == "POST":
@@ -141,7 +148,9 @@ def entry_delete(request, patient_id: int, kind: str, pk: int):
 
 @require_POST
 def dose_add(request, patient_id: int, course_id: int):
-    patient = patient_for(request, patient_id, what="add dose")
+    patient = patient_for(
+        request, patient_id, what=_seen("the dose form of", "medications", course_id)
+    )
     course = _entry(patient, KINDS["medications"], course_id)
     if not course.drug_info.doses_recorded:
         raise Http404
@@ -181,7 +190,11 @@ def _previous_results(patient, exclude_scan_id=None):
 @require_http_methods(["GET", "POST"])
 def scan_form(request, patient_id: int, pk: int | None = None):
     """A scan and its sites on one page, saved together or not at all."""
-    patient = patient_for(request, patient_id, what="scan form")
+    patient = patient_for(
+        request,
+        patient_id,
+        what=_seen("the edit page for", "scans", pk) if pk else _seen("the form to add", "scans"),
+    )
     scan = _entry(patient, KINDS["scans"], pk) if pk else m.Scan(patient=patient)
     form = forms.ScanForm(request.POST or None, instance=scan, **_form_kwargs(request, patient))
     scan_date = (
@@ -214,7 +227,7 @@ def scan_form(request, patient_id: int, pk: int | None = None):
 
 @require_GET
 def scan_detail(request, patient_id: int, pk: int):
-    patient = patient_for(request, patient_id, what=f"scan {pk}")
+    patient = patient_for(request, patient_id, what=_seen("the page of", "scans", pk))
     scan = _entry(patient, KINDS["scans"], pk)
     return render(
         request,
@@ -225,7 +238,7 @@ def scan_detail(request, patient_id: int, pk: int):
 
 @require_GET
 def history(request, patient_id: int):
-    patient = patient_for(request, patient_id, what="history")
+    patient = patient_for(request, patient_id, what="opened the history of your record")
     kind = request.GET.get("kind") or None
     page, entries = history_page(patient, kind=kind, page=request.GET.get("page"))
     return render(

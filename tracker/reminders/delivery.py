@@ -192,17 +192,17 @@ def _send(items: list[Delivery], *, connection, worker: str, now: dt.datetime) -
 
 def build_email(items: list[Delivery], *, connection=None) -> EmailMultiAlternatives:
     recipient = items[0].recipient
+    # Subjects show on lock screens and in shared inboxes: they say how many, never what.
+    count = f"{len(items)} item" if len(items) == 1 else f"{len(items)} items"
     if recipient.role == Role.CLINICIAN:
-        template, subject = (
-            "reminders/email/clinician_digest",
-            "BoneTrack: new alerts for your patients",
-        )
+        template = "reminders/email/clinician_digest"
+        subject = f"BoneTrack: {count} to review for your patients"
     else:
         template = "reminders/email/patient"
         subject = (
-            f"BoneTrack: {items[0].title}"
+            "BoneTrack: you have 1 reminder"
             if len(items) == 1
-            else f"BoneTrack: {len(items)} reminders"
+            else f"BoneTrack: you have {len(items)} reminders"
         )
     for item in items:
         item.record_url = settings.SITE_URL + reverse("dashboard:patient", args=[item.patient_id])

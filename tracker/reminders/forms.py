@@ -2,6 +2,7 @@ import datetime as dt
 
 from django import forms
 
+from tracker.records.forms import TOO_LONG
 from tracker.reminders.models import ReminderPreference
 
 MAX_SNOOZE = dt.timedelta(days=365)
@@ -33,7 +34,11 @@ class SnoozeForm(forms.Form):
 class AcknowledgeForm(forms.Form):
     key = forms.CharField(max_length=2000, widget=forms.HiddenInput)
     note = forms.CharField(
-        label="Note", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="Note",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": TOO_LONG},
     )
 
 

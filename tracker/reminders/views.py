@@ -4,9 +4,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tracker.accounts.access import is_own_record, patient_for, require_clinician
+from tracker.accounts.access import (
+    fetched_by_feed,
+    is_own_record,
+    patient_for,
+    require_clinician,
+)
 from tracker.accounts.models import AuditEvent, Patient, Role
 from tracker.clinical.assess import assess
 from tracker.records.changes import change_record
@@ -17,6 +23,8 @@ from tracker.reminders.forms import AcknowledgeForm, KeyForm, PreferenceForm, Sn
 from tracker.reminders.models import DOSE_RULES, PATIENT_MAY_CLOSE, ReminderPreference
 
 Action = AuditEvent.Action
+# Calendar apps poll every few minutes: one audit event per feed and patient a day.
+FEED_READ = "fetched the calendar feed (upcoming scans, doses and reminders)"
 
 
 def _current_alert(patient, key: str, today):
@@ -52,19 +60,23 @@ def _set_state(request, patient, alert, *, action: str, summary: str, **fields) 
         change.audit(action, summary=summary[:255])
 
 
+def _errors(form) -> list[str]:
+    return [error for errors in form.errors.values() for error in errors]
+
+
 def _back(patient):
     return redirect("dashboard:patient", patient_id=patient.pk)
 
 
 def _patient_action(request, patient_id: int, form_class):
     """The patient's own info and warn items; alert-level ones wait for a clinician."""
-    patient = patient_for(request, patient_id, what="alerts")
+    patient = patient_for(request, patient_id, what="used an alert button")
     if not is_own_record(request.user, patient):
         raise PermissionDenied("Only the patient can do this.")
     today = timezone.localdate()
     form = form_class(request.POST, **({"today": today} if form_class is SnoozeForm else {}))
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(_errors(form)))
         return patient, None, None
     alert = _current_alert(patient, form.cleaned_data["key"], today)
     if alert.severity not in PATIENT_MAY_CLOSE:
@@ -110,11 +122,12 @@ def alert_snooze(request, patient_id: int):
 
 @require_POST
 def alert_acknowledge(request, patient_id: int):
-    patient = patient_for(request, patient_id, what="acknowledge alert")
+    patient = patient_for(request, patient_id, what="opened an alert to acknowledge it")
     require_clinician(request)
     form = AcknowledgeForm(request.POST)
     if not form.is_valid():
-        raise Http404
+        messages.error(request, "Not acknowledged: " + " ".join(_errors(form)))
+        return _back(patient)
     alert = _current_alert(patient, form.cleaned_data["key"], timezone.localdate())
     note = form.cleaned_data["note"]
     _set_state(
@@ -188,10 +201,11 @@ def calendar_feed(request, token: str):
         raise Http404
     user, today, stamp = preference.user, timezone.localdate(), timezone.now()
     patients = list(Patient.objects.visible_to(user).select_related("user"))
+    fetched_by_feed(request, user, [patient.pk for patient in patients], what=FEED_READ)
     histories = load_histories(patients)
     events = []
     for patient in patients:
-        label = "" if patient.user_id == user.pk else initials(patient.user.full_name)
+        label = "" if patient.user_id == user.pk else patient.user.initials
         events += calendar.events_for(
             assess(histories[patient.pk], today),
             patient_id=patient.pk,
@@ -201,10 +215,7 @@ def calendar_feed(request, token: str):
         )
     body = calendar.build_calendar(events, name="BoneTrack")
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Cache-Control"] = "private, max-age=900"
+    # Health data: no browser or proxy keeps a copy (calendar apps poll on their own
+    # schedule whatever max-age says, so caching saved nothing).
+    add_never_cache_headers(response)
     return response
-
-
-def initials(name: str) -> str:
-    # A third-party calendar holds a clinician's feed: name patients by initials only.
-    return " ".join(f"{part[0]}." for part in name.split() if part) or "patient"

@@ -27,6 +27,7 @@ from tracker.dashboard.charts.common import (
     _base_layout,
     _empty_note,
     _num,
+    plain_text,
     site_label,
     site_results,
 )
@@ -115,7 +116,8 @@ def _break_annotations(starts: Sequence[tuple[date, str]]) -> list[dict[str, Any
     return [
         {
             "text": BREAK_LABEL,
-            "hovertext": f"{reason}: a new baseline starts here",
+            # The reason names scanner models someone typed: text, never markup.
+            "hovertext": f"{plain_text(reason)}: a new baseline starts here",
             "xref": "x",
             "yref": "paper",
             "x": day.isoformat(),

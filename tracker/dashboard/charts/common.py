@@ -7,6 +7,7 @@ the dashboard tables, so a site reads and sorts the same in a chart and a table
 
 from __future__ import annotations
 
+import html
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -74,6 +75,16 @@ def _duration(days: int) -> str:
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def plain_text(value: str) -> str:
+    """Text someone typed (a scanner model, a facility), ready for a figure.
+
+    Plotly draws a subset of HTML (<a href>, <b>, <br>...) in trace names, hover text
+    and annotations, and decodes entities when it draws: escaping shows the text as
+    typed and never as a link. Every user-typed string enters a figure through here.
+    """
+    return html.escape(value, quote=False)
 
 
 def site_label(site: str, side: str) -> str:
