@@ -108,3 +108,27 @@ def test_clinician_feed_has_a_fixed_query_budget(
     with django_assert_max_num_queries(10):
         body = feed(client, token).content.decode()
     assert body.count("BEGIN:VEVENT") >= 30
+
+
+def test_the_feed_follows_its_owners_day(client, patient, time_machine, monkeypatch):
+    """Issue 9, item 3: "today" is the user's own day, in the calendar feed too."""
+    import datetime as dt
+
+    from tracker.reminders import views
+
+    # 23:30 in UTC on 20 Nov is already 21 Nov in Auckland.
+    time_machine.move_to(dt.datetime(2026, 11, 20, 23, 30, tzinfo=dt.UTC), tick=False)
+    client.force_login(patient.user)
+    client.post(reverse("reminders:calendar-new"))
+    token = ReminderPreference.objects.get(user=patient.user).calendar_token
+    client.logout()
+    seen = []
+    real_assess = views.assess
+    monkeypatch.setattr(
+        views, "assess", lambda history, today: seen.append(today) or real_assess(history, today)
+    )
+    for zone in ("Pacific/Auckland", "UTC"):
+        patient.user.time_zone = zone
+        patient.user.save()
+        assert feed(client, token).status_code == 200
+    assert seen == [dt.date(2026, 11, 21), dt.date(2026, 11, 20)]

@@ -199,7 +199,8 @@ def calendar_feed(request, token: str):
     )
     if preference is None:
         raise Http404
-    user, today, stamp = preference.user, timezone.localdate(), timezone.now()
+    user, stamp = preference.user, timezone.now()
+    today = timezone.localdate(stamp, timezone=user.zone)  # the feed owner's own day
     patients = list(Patient.objects.visible_to(user).select_related("user"))
     fetched_by_feed(request, user, [patient.pk for patient in patients], what=FEED_READ)
     histories = load_histories(patients)
