@@ -7,13 +7,15 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 
 from tracker.clinical import plausibility
 from tracker.records import models as m
+from tracker.records.guards import GuardedForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CHECK_HINT = " Tick “I checked this value” to save it."
 
 
-class EntryForm(forms.ModelForm):
-    """A dated entry of one patient: no future dates, none before birth."""
+class EntryForm(GuardedForm, forms.ModelForm):
+    """A dated entry of one patient: no future dates, none before birth. Sent twice it
+    saves once; an edit of an entry changed since it was loaded is refused (guards)."""
 
     date_field = "date"
 
@@ -222,6 +224,8 @@ class CourseForm(EntryForm):
 
 
 class DoseForm(EntryForm):
+    unique_message = ("date", "This dose is already recorded: a dose on this date is saved.")
+
     class Meta:
         model = m.Dose
         fields = ["date", "notes"]
@@ -242,7 +246,7 @@ class DoseForm(EntryForm):
             )
         clash = course.doses.filter(date=when).exclude(pk=self.instance.pk)
         if clash.exists():
-            raise forms.ValidationError("A dose on this date is already recorded.")
+            raise forms.ValidationError(self.unique_message[1])
         return when
 
 
