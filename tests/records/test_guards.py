@@ -161,7 +161,7 @@ def test_an_edit_of_an_entry_changed_since_is_refused_with_both_versions(
 
     page = refused.content.decode()
     assert refused.status_code == 200
-    assert "Not saved: this was changed by your clinician, Dr Dee Doc" in page
+    assert "Not saved: this was changed by your clinician, Dr Dee Doc, on " in page
     assert theirs in page and mine in page  # both versions shown, what was typed kept
     entry.refresh_from_db()
     assert str(getattr(entry, field)) == theirs

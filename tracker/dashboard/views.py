@@ -113,6 +113,8 @@ def clinical_settings(request, patient_id: int):
         return done
     if form.conflict is None:
         messages.error(request, "Not saved: please correct the clinician settings below.")
+    else:
+        messages.error(request, "Not saved: the clinician settings changed meanwhile; see below.")
     return _dashboard(request, patient, settings_form=form)
 
 

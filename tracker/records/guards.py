@@ -186,7 +186,7 @@ def _conflict(request, patient: Patient, form) -> Conflict:
     for name in (name for name in form.fields if name in form._meta.fields):
         field = mine._meta.get_field(name)
         if field.value_from_object(mine) != field.value_from_object(theirs):
-            rows.append((field.verbose_name, _shown(theirs, field), _shown(mine, field)))
+            rows.append((form[name].label, _shown(theirs, field), _shown(mine, field)))
     return Conflict(
         by=_who(request, patient, last.actor if last else None),
         at=last.at if last else theirs.updated_at,
