@@ -3,11 +3,14 @@ from decimal import Decimal
 from django import forms
 
 from tracker.records.forms import TOO_LONG
+from tracker.records.guards import GuardedForm
 from tracker.records.models import ClinicalSettings
 
 
-class ClinicalSettingsForm(forms.ModelForm):
+class ClinicalSettingsForm(GuardedForm, forms.ModelForm):
     """What a clinician may set per patient (rule book sections 3.2, 4 and 6)."""
+
+    unique_message = (None, "Not saved: another clinician saved settings at the same moment.")
 
     class Meta:
         model = ClinicalSettings
@@ -34,8 +37,8 @@ class ClinicalSettingsForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Rendered with plain Bootstrap markup (templates/includes/field.html), not
         # crispy: it sits on the dashboard, the page clinicians open most.
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-control"
+        for field in self.visible_fields():
+            field.field.widget.attrs["class"] = "form-control"
         self.fields["scan_interval_reason"].error_messages["max_length"] = TOO_LONG
 
     def clean_target_t_score(self):

@@ -4,20 +4,20 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_POST
 
 from tracker.accounts.access import clinician_required, listed, patient_for, require_clinician
-from tracker.accounts.models import AuditEvent, CareLink, Patient
+from tracker.accounts.models import CareLink, Patient
 from tracker.clinical import exercise
 from tracker.dashboard.forms import ClinicalSettingsForm
 from tracker.dashboard.panel import PanelRow, panel_url_prefix
 from tracker.dashboard.picture import Picture, cache_key
+from tracker.records import guards
 from tracker.records import models as m
-from tracker.records.changes import change_record
 from tracker.records.kinds import KINDS
 from tracker.records.models import PatientSummary
 from tracker.records.summary import open_alerts
@@ -89,7 +89,11 @@ def _dashboard(request, patient, settings_form=None):
     context.update(
         kinds=KINDS.values(),
         snooze_default=context["today"] + SNOOZE_DEFAULT,
-        quick_add={"kinds": m.ExerciseKind.choices, "kind": context["last_kind"] or "resistance"},
+        quick_add={
+            "kinds": m.ExerciseKind.choices,
+            "kind": context["last_kind"] or "resistance",
+            "submission": guards.new_token(),
+        },
     )
     if request.user.is_clinician:
         context["settings_form"] = settings_form or ClinicalSettingsForm(
@@ -114,15 +118,20 @@ def clinical_settings(request, patient_id: int):
     patient = patient_for(request, patient_id, what="sent the clinician settings form")
     require_clinician(request)
     form = ClinicalSettingsForm(request.POST, instance=_settings(patient))
-    if form.is_valid():
-        settings = form.save(commit=False)
-        settings.updated_by = request.user
-        with change_record(request, patient) as change:
-            settings.save()
-            change.audit(AuditEvent.Action.UPDATE, settings, "clinical settings")
-        messages.success(request, "Targets and intervals saved.")
-        return redirect("dashboard:patient", patient_id=patient.pk)
-    messages.error(request, "Not saved: please correct the clinician settings below.")
+    form.instance.updated_by = request.user
+    if done := guards.save(
+        request,
+        patient,
+        form,
+        url=lambda _: reverse("dashboard:patient", args=[patient.pk]),
+        summary="clinical settings",
+        message=lambda _: "Targets and intervals saved.",
+    ):
+        return done
+    if form.conflict is None:
+        messages.error(request, "Not saved: please correct the clinician settings below.")
+    else:
+        messages.error(request, "Not saved: the clinician settings changed meanwhile; see below.")
     return _dashboard(request, patient, settings_form=form)
 
 

@@ -8,6 +8,7 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 
 from tracker.clinical import plausibility
 from tracker.records import models as m
+from tracker.records.guards import GuardedForm
 
 CHECK_HINT = " Tick “I checked this value” to save it."
 # Notes are TextFields (no database limit); a form keeps them to a page of text.
@@ -30,8 +31,9 @@ def limit_length(field: forms.CharField, default: int) -> None:
     field.error_messages["max_length"] = TOO_LONG
 
 
-class EntryForm(forms.ModelForm):
-    """A dated entry of one patient: no future dates, none before birth."""
+class EntryForm(GuardedForm, forms.ModelForm):
+    """A dated entry of one patient: no future dates, none before birth. Sent twice it
+    saves once; an edit of an entry changed since it was loaded is refused (guards)."""
 
     date_field = "date"
 
@@ -244,6 +246,8 @@ class CourseForm(EntryForm):
 
 
 class DoseForm(EntryForm):
+    unique_message = ("date", "This dose is already recorded: a dose on this date is saved.")
+
     class Meta:
         model = m.Dose
         fields = ["date", "notes"]
@@ -264,7 +268,7 @@ class DoseForm(EntryForm):
             )
         clash = course.doses.filter(date=when).exclude(pk=self.instance.pk)
         if clash.exists():
-            raise forms.ValidationError("A dose on this date is already recorded.")
+            raise forms.ValidationError(self.unique_message[1])
         return when
 
 

@@ -174,6 +174,13 @@ class Dose(Entry):
     date = models.DateField("date given")
     notes = models.CharField(max_length=200, blank=True)
 
+    class Meta(Entry.Meta):
+        # One dose a day per course: six clicks or two people at once store one
+        # (migration 0003 merged the doubles stored before).
+        constraints = [
+            models.UniqueConstraint(fields=["course", "date"], name="one_dose_per_course_and_date")
+        ]
+
     def __str__(self) -> str:
         return f"{self.course.drug_info.name} dose {self.date:%d %b %Y}"
 
@@ -299,6 +306,24 @@ class ClinicalSettings(models.Model):
 
     def __str__(self) -> str:
         return f"Clinical settings for {self.patient}"
+
+
+class Submission(models.Model):
+    """A form sent once: its one-time token, claimed in the transaction of the write
+    it made (tracker.records.guards), and where to show what that write saved."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=64)
+    url = models.CharField(max_length=300)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "token"], name="one_use_per_submission")
+        ]
+
+    def __str__(self) -> str:
+        return f"Submission {self.token[:8]}"
 
 
 class AlertStateQuerySet(models.QuerySet):

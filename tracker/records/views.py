@@ -3,12 +3,13 @@ from collections import defaultdict
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tracker.accounts.access import patient_for
 from tracker.accounts.models import AuditEvent
-from tracker.records import forms
+from tracker.records import forms, guards
 from tracker.records import models as m
 from tracker.records.changes import change_record
 from tracker.records.history import history_page
@@ -56,21 +57,23 @@ def entry_add(request, patient_id: int, kind: str):
         raise Http404  # doses are added from their course
     initial = {"date": timezone.localdate()} if kind.date_field == "date" else {}
     form = kind.form(request.POST or None, initial=initial, **_form_kwargs(request, patient))
-    if request.method == "POST" and form.is_valid():
-        entry = form.save(commit=False)
-        entry.patient, entry.entered_by = patient, request.user
-        with change_record(request, patient) as change:
-            entry.save()
-            change.audit(Action.CREATE, entry)
-        messages.success(request, f"Saved: {entry}.")
-        if kind.slug == "medications" and entry.drug_info.doses_recorded:
-            return redirect(
-                "records:detail", patient_id=patient.pk, kind="medications", pk=entry.pk
-            )
-        return _record_url(patient)
+    if request.method == "POST":
+        form.instance.patient, form.instance.entered_by = patient, request.user
+        if done := guards.save(request, patient, form, url=lambda entry: _added(kind, entry)):
+            return done
     return render(
         request, "records/entry_form.html", {"patient": patient, "kind": kind, "form": form}
     )
+
+
+def _added(kind, entry) -> str:
+    if kind.slug == "medications" and entry.drug_info.doses_recorded:
+        return reverse("records:detail", args=[entry.patient_id, "medications", entry.pk])
+    return reverse("dashboard:patient", args=[entry.patient_id])
+
+
+def _detail_url(kind):
+    return lambda entry: reverse("records:detail", args=[entry.patient_id, kind.slug, entry.pk])
 
 
 @require_GET
@@ -110,12 +113,9 @@ def entry_edit(request, patient_id: int, kind: str, pk: int):
     form = kind.form(
         request.POST or None, instance=entry, **_form_kwargs(request, patient, **extra)
     )
-    if request.method == "POST" and form.is_valid():
-        with change_record(request, patient) as change:
-            form.save()
-            change.audit(Action.UPDATE, entry)
-        messages.success(request, f"Saved: {entry}.")
-        return redirect("records:detail", patient_id=patient.pk, kind=kind.slug, pk=entry.pk)
+    if request.method == "POST":
+        if done := guards.save(request, patient, form, url=_detail_url(kind)):
+            return done
     return render(
         request,
         "records/entry_form.html",
@@ -155,14 +155,11 @@ def dose_add(request, patient_id: int, course_id: int):
     if not course.drug_info.doses_recorded:
         raise Http404
     form = forms.DoseForm(request.POST, course=course, **_form_kwargs(request, patient))
-    if form.is_valid():
-        dose = form.save(commit=False)
-        dose.patient, dose.course, dose.entered_by = patient, course, request.user
-        with change_record(request, patient) as change:
-            dose.save()
-            change.audit(Action.CREATE, dose)
-        messages.success(request, f"Saved: {dose}.")
-        return redirect("records:detail", patient_id=patient.pk, kind="medications", pk=course.pk)
+    course_url = reverse("records:detail", args=[patient.pk, "medications", course.pk])
+    form.instance.patient, form.instance.course = patient, course
+    form.instance.entered_by = request.user
+    if done := guards.save(request, patient, form, url=lambda dose: course_url):
+        return done
     course.patient = patient
     return render(
         request,
@@ -206,23 +203,31 @@ def scan_form(request, patient_id: int, pk: int | None = None):
         previous=_previous_results(patient, scan.pk),
         scan_date=scan_date,
     )
-    if request.method == "POST" and form.is_valid() and sites.is_valid():
-        with change_record(request, patient) as change:
-            created = scan.pk is None
-            scan = form.save(commit=False)
-            if created:
-                scan.entered_by = request.user
-            scan.save()
-            sites.instance = scan
-            sites.save()
-            change.audit(Action.CREATE if created else Action.UPDATE, scan)
-        messages.success(request, f"Saved: {scan}.")
-        return redirect("records:scan", patient_id=patient.pk, pk=scan.pk)
+    if request.method == "POST":
+        if scan.pk is None:
+            scan.entered_by = request.user
+        saved = guards.save(
+            request, patient, form, url=_scan_url, also=_save_sites(sites), valid=sites.is_valid()
+        )
+        if saved:
+            return saved
     return render(
         request,
         "records/scan_form.html",
         {"patient": patient, "form": form, "sites": sites, "scan": scan},
     )
+
+
+def _scan_url(scan) -> str:
+    return reverse("records:scan", args=[scan.patient_id, scan.pk])
+
+
+def _save_sites(sites):
+    def save(scan):
+        sites.instance = scan
+        sites.save()
+
+    return save
 
 
 @require_GET
