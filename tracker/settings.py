@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "tracker.reminders",
     "tracker.dashboard",
     "tracker.learn",
+    "tracker.interop",
 ]
 
 MIDDLEWARE = [

@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("tracker.records.urls")),
     path("", include("tracker.reminders.urls")),
     path("learn/", include("tracker.learn.urls")),
+    path("", include("tracker.interop.urls")),
 ]

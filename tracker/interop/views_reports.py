@@ -1,0 +1,3 @@
+"""Placeholder: filled in by the issue 10 work."""
+
+urlpatterns: list = []
