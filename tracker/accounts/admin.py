@@ -30,6 +30,20 @@ def _account_event(request, user: User, action: str, summary: str) -> None:
         audit.record(request, action, obj=user, summary=summary)
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Seen, never added, changed or deleted here (actions may still act, each
+    through its own audited path)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class UserCreationForm(AdminUserCreationForm):
     class Meta:
         model = User
@@ -145,7 +159,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(CareLink)
-class CareLinkAdmin(admin.ModelAdmin):
+class CareLinkAdmin(ReadOnlyAdmin):
     list_display = ["patient", "clinician", "status", "initiated_by", "created_at", "ended_at"]
     list_filter = ["status", "initiated_by"]
     search_fields = [
@@ -162,14 +176,6 @@ class CareLinkAdmin(admin.ModelAdmin):
     # Only a patient gives consent (issue 9): an admin may end a link, never create,
     # activate or move one. The list and each link are read-only; consent history
     # is never deleted.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description="End selected links (access ends at once)")
     def end_links(self, request, queryset):
@@ -184,7 +190,7 @@ class CareLinkAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     # Actions and objects, never clinical details: an event's summary can name a
     # fracture site, a drug or a note (issue 9), so admins do not see it.
     list_display = ["at", "actor_label", "action", "patient", "object_type", "object_id", "ip"]
@@ -193,15 +199,6 @@ class AuditEventAdmin(admin.ModelAdmin):
     search_fields = ["actor_label", "patient__user__email", "ip"]
     list_select_related = ["patient__user"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # Roles, not groups, decide who does what here.
