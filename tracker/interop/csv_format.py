@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from tracker.records import models as m
 
 PROVENANCE = ("entered_by", "entered_via")
+PROFILE = "profile.csv"  # for reading; an import leaves the profile as it is
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
 
 
