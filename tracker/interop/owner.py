@@ -19,13 +19,12 @@ import zipfile
 
 from django.apps import apps
 from django.db import models, transaction
-from django.db.models import Q
 
-from tracker.accounts import audit
+from tracker.accounts import account
 from tracker.accounts.models import AuditEvent, Patient, User
 from tracker.interop.csv_io import csv_files
 
-SCRUBBED = "(removed when the account was deleted)"
+SCRUBBED = account.SCRUBBED
 
 
 def _patient_files(patient: Patient) -> list[models.fields.files.FieldFile]:
@@ -68,30 +67,10 @@ def everything_zip(patient: Patient) -> bytes:
 
 
 def delete_account(user: User) -> AuditEvent:
-    """Delete `user` (a patient) and their record; returns the tombstone."""
-    patient = user.patient
-    files = _patient_files(patient)
-    account, patient_id = user.pk, patient.pk
-    label = f"deleted account {account}"
+    """Delete `user` (a patient), their record and their uploaded files; returns the
+    tombstone. The files go from storage only once the deletion is committed."""
+    files = _patient_files(user.patient)
     with transaction.atomic():
-        theirs = AuditEvent.objects.filter(Q(patient=patient) | Q(actor=user))
-        scrubbed = theirs.update(summary=SCRUBBED)
-        AuditEvent.objects.filter(actor=user).update(actor_label=label, ip=None)
-        user.delete()  # cascades: patient, record, links, reminders, deliveries
-        tombstone = audit.record(
-            None,
-            AuditEvent.Action.DELETE,
-            summary=f"account {account} (patient record {patient_id}) deleted by its owner",
-            actor=None,
-        )
-        audit.record(
-            None,
-            AuditEvent.Action.UPDATE,
-            summary=f"scrubbed the summaries of {scrubbed} audit event(s) of account {account}",
-            actor=None,
-        )
-        AuditEvent.objects.filter(pk=tombstone.pk).update(
-            actor_label=label, object_type="user", object_id=str(account)
-        )
+        tombstone = account.erase(user)
         transaction.on_commit(lambda: [stored.storage.delete(stored.name) for stored in files])
     return tombstone
