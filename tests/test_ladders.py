@@ -30,6 +30,8 @@ def _record_pages():
         yield "records:delete", slug
     yield "dashboard:patient", None
     yield "dashboard:print", None
+    yield "interop:export-csv", None
+    yield "interop:import-csv", None
 
 
 RECORD_PAGES = list(_record_pages())
@@ -49,6 +51,8 @@ OTHER_PAGES = [
     ("accounts:two-factor-setup", EVERYONE),
     ("accounts:two-factor-verify", dict.fromkeys(ROLES, 302)),
     ("accounts:two-factor-lost", EVERYONE),
+    ("interop:download-everything", PATIENT_PAGE),
+    ("interop:delete-account", PATIENT_PAGE),
 ]
 
 
@@ -64,7 +68,7 @@ def record_url(name: str, about: str | None, patient, entries) -> str:
 
 
 def test_every_record_page_is_on_the_ladder():
-    assert len(RECORD_PAGES) == 38  # 36 records pages, the dashboard and its print view
+    assert len(RECORD_PAGES) == 40  # 36 records pages, the dashboard, its print view, CSV
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -3,9 +3,11 @@
 owner as actor; the patient is named only on a patient's own account."""
 
 from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
 
 from tracker.accounts import audit
-from tracker.accounts.models import Patient, User
+from tracker.accounts.models import AuditEvent, Patient, User
 
 
 def patient_of(user: User) -> Patient | None:
@@ -23,3 +25,34 @@ def set_time_zone(request, *, form) -> str:
     if form.has_changed():
         record(request, user, audit.Action.UPDATE, f"time zone {name}")
     return name
+
+
+SCRUBBED = "(removed when the account was deleted)"
+
+
+def erase(user: User) -> AuditEvent:
+    """Delete a patient's account and, by cascade, the record (issue 10, item 11).
+
+    The audit trail stays append-only except for this one scrub: the events about the
+    patient keep actor, action, object and time, and lose their free-text summary; the
+    patient's own events also lose the email in actor_label and the IP address. A
+    tombstone names the account by number only, and the scrub is itself audited."""
+    patient = user.patient
+    number, label = user.pk, f"deleted account {user.pk}"
+    with transaction.atomic():
+        scrubbed = AuditEvent.objects.filter(Q(patient=patient) | Q(actor=user)).update(
+            summary=SCRUBBED
+        )
+        AuditEvent.objects.filter(actor=user).update(actor_label=label, ip=None)
+        summary = f"account {number} (patient record {patient.pk}) deleted by its owner"
+        user.delete()  # cascades: patient, record, sharing links, reminders, deliveries
+        tombstone = audit.record(None, audit.Action.DELETE, summary=summary)
+        AuditEvent.objects.filter(pk=tombstone.pk).update(
+            actor_label=label, object_type="user", object_id=str(number)
+        )
+        audit.record(
+            None,
+            audit.Action.UPDATE,
+            summary=f"scrubbed the summaries of {scrubbed} audit event(s) of account {number}",
+        )
+    return tombstone
