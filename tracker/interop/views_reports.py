@@ -70,7 +70,7 @@ def _upload(request, patient, limit):
             )
         report = uploads.keep(upload=upload, read=read, patient=patient, user=request.user)
     except reports.ReportError as refused:
-        return _upload_page(request, patient, form, str(refused), 400)
+        return _upload_page(request, patient, form, str(refused))
     with change_record(request, patient) as change:
         report.save()
         change.audit(Action.CREATE, report, "uploaded a report for review")
