@@ -290,3 +290,20 @@ def test_review_query_budget(client, patient, django_assert_max_num_queries):
     client.force_login(patient.user)
     with django_assert_max_num_queries(16):
         assert client.get(review_url(report)).status_code == 200
+
+
+def test_the_upload_still_checks_the_csrf_token(patient, reader):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(patient.user)
+    response = post_file(client, patient, PDF_BYTES, "scan.pdf")
+    assert response.status_code == 403
+    assert not UploadedReport.objects.exists() and reader["calls"] == []
+
+
+def test_the_upload_is_offered_where_scans_are_added(client, patient):
+    client.force_login(patient.user)
+    url = upload_url(patient)
+    assert url in client.get(reverse("records:scan-add", args=[patient.pk])).content.decode()
+    assert url in client.get(reverse("dashboard:patient", args=[patient.pk])).content.decode()
