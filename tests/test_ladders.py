@@ -109,3 +109,55 @@ def test_write_view_ladder(as_role, patient, entries, name, about, expected, rol
 @pytest.mark.parametrize(("name", "about", "expected"), WRITES)
 def test_write_views_refuse_get(as_role, patient, entries, name, about, expected):
     assert as_role("owner").get(write_url(name, about, patient, entries)).status_code == 405
+
+
+# Importing a DXA report (issue 10): the upload page, the review of an upload, its
+# page images, its download and its delete page are read like the record; discarding
+# an upload is a write of the owner or a caring clinician.
+REPORT_PAGES = [
+    "interop:report-review",
+    "interop:report-download",
+    "interop:report-page",
+    "interop:report-delete",
+]
+
+
+@pytest.fixture
+def uploaded(patient, monkeypatch, tmp_path):
+    from tests.interop.helpers import kept_report, reports_storage_in
+
+    reports_storage_in(monkeypatch, tmp_path / "reports")
+    return kept_report(patient, patient.user)
+
+
+def report_url(name: str, report) -> str:
+    args = [report.patient_id, report.pk] + ([0] if name == "interop:report-page" else [])
+    return reverse(name, args=args)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_report_upload_ladder(as_role, patient, role):
+    rung(as_role, reverse("interop:report-upload", args=[patient.pk]), role, READERS[role])
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_report_upload_post_ladder(as_role, patient, role):
+    url = reverse("interop:report-upload", args=[patient.pk])
+    rung(as_role, url, role, READERS[role], method="post")
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", REPORT_PAGES)
+def test_report_page_ladder(as_role, uploaded, name, role):
+    rung(as_role, report_url(name, uploaded), role, READERS[role])
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_report_discard_ladder(as_role, uploaded, role):
+    expected = {**READERS, "owner": 302, "clinician": 302}
+    rung(as_role, report_url("interop:report-discard", uploaded), role, expected[role], "post")
+
+
+def test_report_discard_refuses_get(as_role, uploaded):
+    url = report_url("interop:report-discard", uploaded)
+    assert as_role("owner").get(url).status_code == 405

@@ -6,6 +6,7 @@ DATABASE_URL, SITE_URL and the email variables. The README lists them all.
 """
 
 import datetime as dt
+import json
 import os
 from pathlib import Path
 
@@ -204,8 +205,26 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded DXA reports: a private folder by default (outside static files, never served
+# by the web server; only through the access gate). With several app servers, point
+# REPORTS_STORAGE_BACKEND at a shared storage (e.g. django-storages' S3 backend, with
+# its options as JSON in REPORTS_STORAGE_OPTIONS) or REPORTS_STORAGE_ROOT at a shared volume.
+REPORTS_STORAGE_ROOT = env("REPORTS_STORAGE_ROOT", str(BASE_DIR / "private" / "reports"))
+REPORTS_STORAGE_BACKEND = env(
+    "REPORTS_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "reports": {
+        "BACKEND": REPORTS_STORAGE_BACKEND,
+        "OPTIONS": json.loads(env("REPORTS_STORAGE_OPTIONS", "{}"))
+        or {
+            "location": REPORTS_STORAGE_ROOT,
+            "base_url": "/no-public-url/",
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    },
     "staticfiles": {
         # Hashed names and gzip/brotli copies in production, cached for a year.
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"

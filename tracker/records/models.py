@@ -57,6 +57,7 @@ class Provenance(models.TextChoices):
     FORM = "form", "entered in a form"
     CSV = "csv", "imported from CSV"
     FHIR = "fhir", "imported from FHIR"
+    REPORT = "report", "imported from a report"
 
 
 class EntryQuerySet(models.QuerySet):
@@ -68,7 +69,7 @@ class Entry(models.Model):
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="+")
     entered_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     entered_via = models.CharField(
-        max_length=4, choices=Provenance.choices, default=Provenance.FORM
+        max_length=6, choices=Provenance.choices, default=Provenance.FORM
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
