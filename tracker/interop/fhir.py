@@ -2,5 +2,7 @@
 scans an imported Bundle holds. The mapping's codes are in fhir_codes."""
 
 from tracker.interop.fhir_export import export_bundle
+from tracker.interop.fhir_import import ImportResult, import_bundle
+from tracker.interop.fhir_read import Problem, scans_from_bundle
 
-__all__ = ["export_bundle"]
+__all__ = ["ImportResult", "Problem", "export_bundle", "import_bundle", "scans_from_bundle"]
