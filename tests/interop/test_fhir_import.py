@@ -201,3 +201,45 @@ def test_round_trip_of_every_demo_record(db, rf):
         assert normalised(second) == normalised(first), source
         again = import_bundle(copy_of, first, request=request)
         assert not any(again.added.values())
+
+
+def statement(id_, text, start="2020-01-01"):
+    return {
+        "fullUrl": f"urn:x:{id_}",
+        "resource": {
+            "resourceType": "MedicationStatement",
+            "id": id_,
+            "status": "active",
+            "medicationCodeableConcept": {"text": text},
+            "effectivePeriod": {"start": start},
+        },
+    }
+
+
+def test_drugs_are_read_by_name_or_refused(patient, rf):
+    request = rf.post("/")
+    request.user = patient.user
+    bad = {"resourceType": "Bundle", "entry": [statement("s1", "Snake oil")]}
+    assert import_bundle(patient, bad, request=request).errors == [
+        "MedicationStatement s1: medicationCodeableConcept: 'Snake oil' is not a known drug."
+    ]
+    dose = {
+        "resource": {
+            "resourceType": "MedicationAdministration",
+            "id": "a1",
+            "status": "completed",
+            "medicationCodeableConcept": {"text": "Prolia"},
+            "effectiveDateTime": "2021-01-01",
+        }
+    }
+    orphan = {"resourceType": "Bundle", "entry": [dose]}
+    assert import_bundle(patient, orphan, request=request).errors == [
+        "A dose of Denosumab on 2021-01-01 has no course."
+    ]
+    good = {"resourceType": "Bundle", "entry": [statement("s1", "denosumab"), dose]}
+    result = import_bundle(patient, good, request=request)
+    assert dict(result.added) == {"courses": 1, "doses": 1} | {
+        kind: 0 for kind in result.added if kind not in ("courses", "doses")
+    }
+    course = m.MedicationCourse.objects.get(patient=patient)
+    assert course.drug == "denosumab" and course.doses.get().date == dt.date(2021, 1, 1)

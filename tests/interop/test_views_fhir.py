@@ -69,7 +69,7 @@ def test_clinician_imports_a_report_from_another_system(client, patient, clinici
     scan = m.Scan.objects.get(patient=patient)
     assert scan.entered_by == clinician and scan.entered_via == "fhir"
     again = upload(client, patient, json.dumps(other_system_bundle()).encode()).content.decode()
-    assert "Added: nothing new" in again
+    assert "Nothing new to add" in again
     assert "1 entry was already in the record" in again
 
 

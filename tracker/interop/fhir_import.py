@@ -54,6 +54,10 @@ class ImportResult:
     ignored: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
+    @property
+    def added_any(self) -> bool:
+        return any(self.added.values())
+
     def summary(self) -> str:
         parts = [f"{n} {LABELS[kind]}" for kind, n in self.added.items() if n]
         return ", ".join(parts) or "nothing new"
