@@ -161,3 +161,19 @@ def test_report_discard_ladder(as_role, uploaded, role):
 def test_report_discard_refuses_get(as_role, uploaded):
     url = report_url("interop:report-discard", uploaded)
     assert as_role("owner").get(url).status_code == 405
+
+
+# Issue 10, FHIR: download and import a record (the patient and a caring clinician).
+FHIR_PAGES = ["interop:export-fhir", "interop:import-fhir"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", FHIR_PAGES)
+def test_fhir_page_ladder(as_role, patient, name, role):
+    rung(as_role, reverse(name, args=[patient.pk]), role, READERS[role])
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_fhir_import_post_ladder(as_role, patient, role):
+    url = reverse("interop:import-fhir", args=[patient.pk])
+    rung(as_role, url, role, READERS[role], method="post")
