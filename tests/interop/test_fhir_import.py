@@ -7,6 +7,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from tests.conftest import make_patient, seed_demo
 from tracker.accounts.models import AuditEvent, Patient
@@ -84,16 +85,31 @@ def test_scans_from_another_systems_report():
     }
 
 
-def test_import_writes_through_the_one_path_once(patient, rf):
+def confirm_reviews(client, patient) -> None:
+    """Check and save every scan waiting on the review screen, as read (issue 10, item 7)."""
+    from tracker.interop import review
+    from tracker.interop.models import UploadedReport
+
+    for report in UploadedReport.objects.filter(patient=patient, status="pending"):
+        url = reverse("interop:report-review", args=[patient.pk, report.pk])
+        response = client.post(url, review.prefill(report.read).data)
+        assert response.status_code == 302, response.content.decode()[:3000]
+
+
+def test_import_writes_through_the_one_path_once(patient, rf, client):
     request = rf.post("/")
     request.user = patient.user
     result = import_bundle(patient, other_system_bundle(), request=request)
     assert not result.errors, result.errors
-    assert result.added["scans"] == 1
+    assert len(result.to_review) == 1 and not m.Scan.objects.filter(patient=patient).exists()
+    waiting = import_bundle(patient, other_system_bundle(), request=request)
+    assert waiting.to_review == [] and waiting.already_there == 1  # one review, not two
+    client.force_login(patient.user)
+    confirm_reviews(client, patient)
     scan = m.Scan.objects.get(patient=patient)
     assert scan.entered_via == "fhir" and scan.entered_by == patient.user
     assert scan.sites.count() == 3
-    assert AuditEvent.objects.filter(patient=patient, action="create").count() == 1
+    assert AuditEvent.objects.filter(patient=patient, action="create").count() == 2
     patient.refresh_from_db()
     assert patient.summary.last_scan_date == dt.date(2023, 6, 14)
     again = import_bundle(patient, other_system_bundle(), request=request)
@@ -182,7 +198,7 @@ def normalised(bundle: dict) -> list[dict]:
     return entries
 
 
-def test_round_trip_of_every_demo_record(db, rf):
+def test_round_trip_of_every_demo_record(db, rf, client):
     seed_demo()
     for source in Patient.objects.all():
         first = export_bundle(source)
@@ -197,6 +213,8 @@ def test_round_trip_of_every_demo_record(db, rf):
         result = import_bundle(copy_of, copy.deepcopy(first), request=request)
         assert not result.errors, result.errors
         assert not result.ignored
+        client.force_login(copy_of.user)
+        confirm_reviews(client, copy_of)  # the scans, checked on the review screen
         second = export_bundle(copy_of)
         assert normalised(second) == normalised(first), source
         again = import_bundle(copy_of, first, request=request)

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from fhir.resources.R4B.bundle import Bundle
 
-from tests.interop.test_fhir_import import other_system_bundle
+from tests.interop.test_fhir_import import confirm_reviews, other_system_bundle
 from tests.records.factories import big_history, make_scan
 from tracker.accounts.models import AuditEvent
 from tracker.records import models as m
@@ -65,7 +65,11 @@ def test_clinician_imports_a_report_from_another_system(client, patient, clinici
     client.force_login(clinician)
     response = upload(client, patient, json.dumps(other_system_bundle()).encode())
     assert response.status_code == 200
-    assert "Added: 1 DXA scans" in response.content.decode()
+    page = response.content.decode()
+    assert "1 DXA scans to check on the review screen" in page
+    assert "Check the scan of 2023-06-14" in page
+    assert not m.Scan.objects.filter(patient=patient).exists()  # saved once checked
+    confirm_reviews(client, patient)
     scan = m.Scan.objects.get(patient=patient)
     assert scan.entered_by == clinician and scan.entered_via == "fhir"
     again = upload(client, patient, json.dumps(other_system_bundle()).encode()).content.decode()

@@ -7,10 +7,15 @@ Scans are written by `save_scans`, the one place to change when they go through 
 review screen for scans instead.
 """
 
+import hashlib
+import json
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from tracker.accounts.models import AuditEvent, Patient
@@ -30,6 +35,8 @@ from tracker.interop.fhir_read import (
     read_scan,
     text_of,
 )
+from tracker.interop.models import UploadedReport
+from tracker.interop.uploads import FHIR_JSON
 from tracker.records import models as m
 from tracker.records.changes import change_record
 
@@ -53,13 +60,17 @@ class ImportResult:
     already_there: int = 0
     ignored: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    # DXA reports waiting on the review screen (scans are saved only once checked)
+    to_review: list = field(default_factory=list)
 
     @property
     def added_any(self) -> bool:
-        return any(self.added.values())
+        return any(self.added.values()) or bool(self.to_review)
 
     def summary(self) -> str:
         parts = [f"{n} {LABELS[kind]}" for kind, n in self.added.items() if n]
+        if self.to_review:
+            parts.append(f"{len(self.to_review)} DXA scans to check on the review screen")
         return ", ".join(parts) or "nothing new"
 
 
@@ -309,8 +320,7 @@ def _write(request, patient: Patient, plan: _Plan, result: ImportResult) -> None
             dose.course_id = dose.course.pk
         m.Dose.objects.bulk_create(doses)
         result.added["doses"] += len(doses)
-        save_scans(patient, scans, by)
-        result.added["scans"] += len(scans)
+        result.to_review += save_scans(patient, scans, by)
         change.audit(AuditEvent.Action.CREATE, summary=f"imported from FHIR: {result.summary()}")
 
 
@@ -367,33 +377,62 @@ def _new_scans(patient: Patient, scans: list[dict], result: ImportResult) -> lis
         (scan.date, frozenset((s.site, s.side, s.bmd) for s in scan.sites.all()))
         for scan in m.Scan.objects.filter(patient=patient).prefetch_related("sites")
     }
+    waiting = set(
+        UploadedReport.objects.filter(
+            patient=patient, status=UploadedReport.Status.PENDING
+        ).values_list("sha256", flat=True)
+    )
     new = []
     for found in scans:
         key = (found["date"], frozenset((s["site"], s["side"], s["bmd"]) for s in found["sites"]))
-        if key in existing:
-            result.already_there += 1
+        if key in existing or hashlib.sha256(_source(found)).hexdigest() in waiting:
+            result.already_there += 1  # in the record, or already waiting for review
             continue
         existing.add(key)
         new.append(found)
     return new
 
 
-def save_scans(patient: Patient, scans: list[dict], by) -> None:
-    """Write the new scans of a Bundle (scans_from_bundle's dicts) inside the import's
-    change. After the merge with the review screen for scans, this hands them to it."""
+def save_scans(patient: Patient, scans: list[dict], by) -> list[UploadedReport]:
+    """Issue 10, item 7: an imported DXA report goes through the same review screen as
+    an uploaded one. Each new scan waits there, with its values marked as read, until
+    a person checks and confirms it; its resources are kept as the source."""
+    waiting = []
     for found in scans:
-        scan = m.Scan.objects.create(
+        source = _source(found)
+        digest = hashlib.sha256(source).hexdigest()
+        report = UploadedReport(
             patient=patient,
-            entered_by=by,
-            entered_via=FHIR,
-            date=found["date"],
-            manufacturer=found["manufacturer"],
-            model=found["model"],
-            facility=found["facility"],
-            vertebral_fracture_found=found.get("vertebral_fracture_found", False),
-            notes=found.get("notes", ""),
+            content_type=FHIR_JSON,
+            original_name=f"FHIR DXA report {found['date']}",
+            size=len(source),
+            sha256=digest,
+            uploaded_by=by,
+            read={
+                **_jsonable(found),
+                "method": "fhir",
+                "is_report": True,
+                "text": source.decode(),
+                "scan_notes": found.get("notes", ""),
+                "notes": ["Read from a FHIR DiagnosticReport: check each value against it."],
+                "pages": [],
+            },
         )
-        m.SiteResult.objects.bulk_create(
-            m.SiteResult(scan=scan, **site, vertebrae=found["vertebrae"] or "L1-L4")
-            for site in found["sites"]
-        )
+        report.file.save("fhir-report.json", ContentFile(source), save=False)
+        report.save()
+        waiting.append(report)
+    return waiting
+
+
+def _source(found: dict) -> bytes:
+    return json.dumps(_jsonable(found), indent=2, sort_keys=True).encode()
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {key: _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, Decimal | date):
+        return str(value)
+    return value

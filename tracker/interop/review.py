@@ -35,7 +35,9 @@ def prefill(read: dict) -> Prefill:
         "model": read.get("model") or "",
         "facility": read.get("facility") or "",
     }
-    data = {**scan, "notes": "", "submission": new_token(), "version": ""}
+    data = {**scan, "notes": read.get("scan_notes") or "", "submission": new_token(), "version": ""}
+    if read.get("vertebral_fracture_found"):
+        data["vertebral_fracture_found"] = "on"
     scan_marks = {name: READ if scan[name] else MISSING for name in SCAN_FIELDS}
     rows = [row for row in read.get("sites", []) if row.get("site") in SITES]
     if not rows:  # nothing read: the usual empty rows, every value to type

@@ -15,7 +15,10 @@ from tracker.interop import reports
 from tracker.interop.models import UploadedReport
 
 PDF, PNG, JPEG = "application/pdf", "image/png", "image/jpeg"
-EXTENSIONS = {PDF: "pdf", PNG: "png", JPEG: "jpg"}
+# A DXA report imported from FHIR waits on the review screen with its resources as
+# the source (issue 10, item 7); it is served only as a download, like the others.
+FHIR_JSON = "application/fhir+json"
+EXTENSIONS = {PDF: "pdf", PNG: "png", JPEG: "jpg", FHIR_JSON: "json"}
 # A multipart body is the file plus a little: the other fields and the boundaries.
 FORM_OVERHEAD = 64 * 1024
 TOO_BIG = "This file is larger than {mb} MB. Upload a smaller file (one report)."

@@ -20,7 +20,7 @@ from tracker.records.models import Provenance, Scan
 from tracker.records.views import _previous_results
 
 Action = AuditEvent.Action
-SAFE_TYPES = {uploads.PDF, uploads.PNG, uploads.JPEG}
+SAFE_TYPES = {uploads.PDF, uploads.PNG, uploads.JPEG, uploads.FHIR_JSON}
 SHOWN = ("date", "manufacturer", "model", "facility", "vertebral_fracture_found", "notes")
 
 
@@ -97,7 +97,8 @@ def report_review(request, patient_id: int, report_id: int):
     if report.scan_id:
         return redirect("records:scan", patient_id=patient.pk, pk=report.scan_id)
     prefill = review.prefill(report.read)
-    scan = Scan(patient=patient, entered_by=request.user, entered_via=Provenance.REPORT)
+    via = Provenance.FHIR if report.content_type == uploads.FHIR_JSON else Provenance.REPORT
+    scan = Scan(patient=patient, entered_by=request.user, entered_via=via)
     data = request.POST if request.method == "POST" else prefill.data
     kwargs = {"patient": patient, "today": timezone.localdate(), "user": request.user}
     form = forms.ScanForm(data, instance=scan, **kwargs)
