@@ -1,0 +1,284 @@
+"""Reading an uploaded DXA report: a text PDF, a scanned PDF or a photo.
+
+Everything runs on this server: PDF text with pdfplumber, page images with
+pypdfium2, photos with Pillow and Tesseract OCR (the `tesseract` command).
+The type comes from the content, never from the file name. Limits: size,
+pages, pixels, decompressed size and time; over any of them, a ReportError
+with a message the person can act on. Nothing here saves anything.
+"""
+
+import io
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+import warnings
+import zlib
+from dataclasses import replace
+
+import pdfplumber
+import pypdfium2
+from PIL import Image, ImageOps
+
+from .parsing import parse_text
+from .report_types import ReadReport, ReadSite, ReportError
+
+__all__ = [
+    "MAX_BYTES",
+    "MAX_PAGES",
+    "MAX_PIXELS",
+    "PARSE_SECONDS",
+    "ReadReport",
+    "ReadSite",
+    "ReportError",
+    "ocr_available",
+    "parse_text",
+    "read_report",
+]
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_PAGES = 20
+MAX_PIXELS = 40_000_000
+PARSE_SECONDS = 90
+# A PDF's compressed streams may expand to at most this much, all together.
+MAX_INFLATED = 100 * 1024 * 1024
+PAGE_DPI = 100  # page images for the review screen
+OCR_DPI = 300  # scanned PDF pages for Tesseract
+PREVIEW_LONG_SIDE = 2000
+OCR_LONG_SIDE = 3300  # a letter page at 300 dpi
+_MIN_TEXT_CHARS = 20
+
+# pdfium is not thread-safe: one PDF at a time per process.
+_PDFIUM = threading.Lock()
+_STREAM = re.compile(rb"stream\r?\n")
+_ENDSTREAM = b"endstream"
+
+
+def ocr_available() -> bool:
+    return shutil.which("tesseract") is not None
+
+
+def read_report(data: bytes, *, filename: str = "") -> ReadReport:
+    """Read a report; the filename is used in messages only, never for the type."""
+    deadline = time.monotonic() + PARSE_SECONDS
+    if not data:
+        raise ReportError("The file is empty.")
+    if len(data) > MAX_BYTES:
+        raise ReportError(
+            f"The file is {len(data) / 1024 / 1024:.1f} MB; the limit is "
+            f"{MAX_BYTES // 1024 // 1024} MB."
+        )
+    kind = _sniff(data)
+    if kind == "pdf":
+        return _read_pdf(data, deadline)
+    if kind == "image":
+        return _read_photo(data, deadline)
+    raise ReportError(
+        "This file is neither a PDF nor a photo (JPEG, PNG or WebP), whatever its name says."
+    )
+
+
+def _sniff(data: bytes) -> str | None:
+    if data[:1024].lstrip().startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")):
+        return "image"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image"
+    return None
+
+
+def _check_deadline(deadline: float) -> None:
+    if time.monotonic() > deadline:
+        raise ReportError(
+            f"Reading the report took longer than {PARSE_SECONDS} seconds and was stopped: "
+            "try a smaller file or type the values."
+        )
+
+
+# PDFs
+
+
+def _check_inflation(data: bytes) -> None:
+    """Refuse a PDF whose compressed streams expand beyond MAX_INFLATED (a PDF bomb)."""
+    budget = MAX_INFLATED
+    for match in _STREAM.finditer(data):
+        end = data.find(_ENDSTREAM, match.end())
+        if end < 0:
+            break
+        inflater = zlib.decompressobj()
+        try:
+            out = inflater.decompress(data[match.end() : end], budget + 1)
+        except zlib.error:
+            continue  # not Flate data (an image, or another filter): pdfium bounds those
+        budget -= len(out)
+        if budget < 0 or inflater.unconsumed_tail:
+            raise ReportError(
+                "This PDF expands to far more data than a report holds "
+                "(a compressed 'bomb'), so it was refused."
+            )
+
+
+def _read_pdf(data: bytes, deadline: float) -> ReadReport:
+    _check_inflation(data)
+    with _PDFIUM:
+        return _read_pdf_locked(data, deadline)
+
+
+def _read_pdf_locked(data: bytes, deadline: float) -> ReadReport:
+    try:
+        document = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError as error:
+        raise ReportError(
+            "This PDF could not be opened (damaged, or protected by a password)."
+        ) from error
+    try:
+        count = len(document)
+        if count == 0:
+            raise ReportError("This PDF has no pages.")
+        if count > MAX_PAGES:
+            raise ReportError(f"This PDF has {count} pages; the limit is {MAX_PAGES}.")
+        for index in range(count):
+            width, height = document[index].get_size()
+            if width * height * (OCR_DPI / 72) ** 2 > MAX_PIXELS * 4:
+                raise ReportError(f"Page {index + 1} of this PDF is far larger than a report page.")
+        texts, pages, ocr_pages = _pdf_pages(data, document, deadline)
+    finally:
+        document.close()
+    notes: list[str] = []
+    if ocr_pages:
+        notes.append(
+            "Some pages had no text layer and were read with OCR: check every value."
+            if len(ocr_pages) < len(texts)
+            else "This PDF is a scan and was read with OCR: check every value."
+        )
+    text = "\n\n".join(texts)
+    report = parse_text(text, method="ocr" if ocr_pages else "pdf-text")
+    return _with(report, pages=tuple(pages), notes=notes)
+
+
+def _pdf_pages(data, document, deadline) -> tuple[list[str], list[bytes], list[int]]:
+    texts: list[str] = []
+    pages: list[bytes] = []
+    ocr_pages: list[int] = []
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for index, page in enumerate(pdf.pages):
+                _check_deadline(deadline)
+                text = page.extract_text() or ""
+                pages.append(_png(_render(document, index, PAGE_DPI)))
+                if len(text.strip()) < _MIN_TEXT_CHARS and ocr_available():
+                    text = _ocr(_render(document, index, OCR_DPI), deadline)
+                    ocr_pages.append(index)
+                texts.append(text)
+    except ReportError:
+        raise
+    except Exception as error:  # pdfminer raises many kinds on a malformed file
+        raise ReportError("This PDF could not be read (it may be damaged).") from error
+    if not ocr_available() and not any(t.strip() for t in texts):
+        raise ReportError(
+            "This PDF is a scan without text, and OCR (Tesseract) is not installed on this "
+            "server: type the values instead."
+        )
+    return texts, pages, ocr_pages
+
+
+def _render(document, index: int, dpi: int) -> Image.Image:
+    return document[index].render(scale=dpi / 72).to_pil()
+
+
+# Photos
+
+
+def _read_photo(data: bytes, deadline: float) -> ReadReport:
+    if not ocr_available():
+        raise ReportError(
+            "Photos are read with OCR (Tesseract), which is not installed on this server. "
+            "Upload the PDF report instead, or type the values."
+        )
+    image = clean_image(data)
+    text = _ocr(image, deadline)
+    report = parse_text(text, method="ocr")
+    preview = image.copy()
+    preview.thumbnail((PREVIEW_LONG_SIDE, PREVIEW_LONG_SIDE))
+    return _with(
+        report,
+        pages=(_png(preview),),
+        notes=["This photo was read with OCR: check every value."],
+    )
+
+
+def clean_image(data: bytes) -> Image.Image:
+    """The photo upright (EXIF orientation applied), as pixels only: no metadata left."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=["JPEG", "PNG", "WEBP"]) as image:
+                width, height = image.size
+                if width * height > MAX_PIXELS:
+                    raise ReportError(
+                        f"This image is {width} × {height} pixels; the limit is "
+                        f"{MAX_PIXELS // 1_000_000} million pixels."
+                    )
+                image.load()
+                upright = ImageOps.exif_transpose(image)
+                mode = "L" if upright.mode in ("L", "1", "I;16") else "RGB"
+                pixels = upright.convert(mode)
+    except ReportError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise ReportError("This image is too large to read (a decompression 'bomb').") from error
+    except (OSError, ValueError, SyntaxError) as error:
+        raise ReportError("This image could not be read (it may be damaged).") from error
+    clean = Image.new(pixels.mode, pixels.size)
+    clean.paste(pixels)
+    return clean
+
+
+def _png(image: Image.Image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=False)
+    return out.getvalue()
+
+
+# OCR
+
+
+def _ocr(image: Image.Image, deadline: float) -> str:
+    """Tesseract on one image, on this server, within the time left."""
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        _check_deadline(deadline)
+    gray = image.convert("L")
+    long_side = max(gray.size)
+    if long_side < OCR_LONG_SIDE:  # Tesseract reads small print better enlarged
+        scale = min(2.0, OCR_LONG_SIDE / long_side)
+        size = (round(gray.width * scale), round(gray.height * scale))
+        gray = gray.resize(size, Image.Resampling.BICUBIC)
+    with tempfile.TemporaryDirectory(prefix="bonetrack-ocr-") as folder:
+        path = os.path.join(folder, "page.png")
+        gray.save(path, format="PNG")
+        try:
+            result = subprocess.run(
+                ["tesseract", path, "stdout", "-l", "eng", "--psm", "6"],
+                capture_output=True,
+                timeout=remaining,
+                check=False,
+                env={**os.environ, "OMP_THREAD_LIMIT": "1"},
+            )
+        except subprocess.TimeoutExpired as error:
+            raise ReportError(
+                f"Reading the report took longer than {PARSE_SECONDS} seconds and was stopped."
+            ) from error
+        except OSError as error:
+            raise ReportError("OCR (Tesseract) could not be started on this server.") from error
+    if result.returncode != 0:
+        raise ReportError("OCR (Tesseract) could not read this image.")
+    return result.stdout.decode("utf-8", errors="replace")
+
+
+def _with(report: ReadReport, *, pages: tuple[bytes, ...], notes: list[str]) -> ReadReport:
+    return replace(report, pages=pages, notes=tuple(notes) + report.notes)
