@@ -53,6 +53,10 @@ def test_mg_report_is_converted_and_says_so():
 
 @pytest.mark.parametrize("sample", corpus.non_reports(), ids=lambda s: s.name)
 def test_non_reports_are_not_read_as_reports(sample):
+    if sample.name == "blank-page" and not ocr_available():
+        with pytest.raises(ReportError, match="without text"):
+            read_report(sample.pdf)
+        return
     report = read_report(sample.pdf)
     assert not report.is_report
     assert report.sites == ()
@@ -155,10 +159,10 @@ def _pages(count: int) -> bytes:
 
 
 def _pdf_bomb() -> bytes:
-    """A valid PDF whose one content stream inflates to 200 MB of zeros."""
+    """A valid PDF whose one content stream inflates to 1 GB of zeros (about 1 MB on disk)."""
     squeeze = zlib.compressobj(9)
     chunk = b"\0" * (1024 * 1024)
-    body = b"".join(squeeze.compress(chunk) for _ in range(200)) + squeeze.flush()
+    body = b"".join(squeeze.compress(chunk) for _ in range(1024)) + squeeze.flush()
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -178,22 +182,23 @@ def _image_bomb() -> bytes:
 
 
 BAD_INPUT = [
-    ("empty", b"", "empty"),
-    ("oversized", b"%PDF-1.4\n" + b"0" * (reports.MAX_BYTES + 1), "limit is 10 MB"),
-    ("too-many-pages", _pages(reports.MAX_PAGES + 1), "21 pages; the limit is 20"),
-    ("pdf-bomb", _pdf_bomb(), "bomb"),
-    ("image-bomb", _image_bomb(), "million pixels"),
-    ("text-named-pdf", b"Scan date 2024-03-14, BMD 0.851 g/cm2", "neither a PDF nor a photo"),
-    ("html", b"<!doctype html><html><script>alert(1)</script></html>", "neither a PDF"),
-    ("broken-pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog", "could not be"),
-    ("broken-jpeg", b"\xff\xd8\xff\xe0" + b"\0" * 100, "could not be read"),
+    ("empty", lambda: b"", "empty"),
+    ("oversized", lambda: b"%PDF-1.4\n" + b"0" * (reports.MAX_BYTES + 1), "limit is 10 MB"),
+    ("too-many-pages", lambda: _pages(reports.MAX_PAGES + 1), "21 pages; the limit is 20"),
+    ("pdf-bomb", _pdf_bomb, "bomb"),
+    ("image-bomb", _image_bomb, "million pixels"),
+    ("text-named-pdf", lambda: b"Scan date 2024-03-14, BMD 0.851 g/cm2", "neither a PDF nor"),
+    ("html", lambda: b"<!doctype html><html><script>alert(1)</script></html>", "neither a PDF"),
+    ("broken-pdf", lambda: b"%PDF-1.4\n1 0 obj << /Type /Catalog", "could not be"),
+    ("broken-jpeg", lambda: b"\xff\xd8\xff\xe0" + b"\0" * 100, "could not be read"),
 ]
 
 
 @pytest.mark.parametrize(
-    ("data", "message"), [c[1:] for c in BAD_INPUT], ids=[c[0] for c in BAD_INPUT]
+    ("make", "message"), [c[1:] for c in BAD_INPUT], ids=[c[0] for c in BAD_INPUT]
 )
-def test_bad_input_is_refused_with_a_clear_message(data, message):
+def test_bad_input_is_refused_with_a_clear_message(make, message):
+    data = make()
     with pytest.raises(ReportError, match=message):
         read_report(data, filename="report.pdf")
 

@@ -44,16 +44,19 @@ MAX_PAGES = 20
 MAX_PIXELS = 40_000_000
 PARSE_SECONDS = 90
 # A PDF's compressed streams may expand to at most this much, all together.
-MAX_INFLATED = 100 * 1024 * 1024
+MAX_INFLATED = 400 * 1024 * 1024
+_CHUNK = 1024 * 1024
 PAGE_DPI = 100  # page images for the review screen
 OCR_DPI = 300  # scanned PDF pages for Tesseract
+PAGE_PIXELS = 2_000_000
+OCR_PIXELS = 12_000_000
 PREVIEW_LONG_SIDE = 2000
 OCR_LONG_SIDE = 3300  # a letter page at 300 dpi
 _MIN_TEXT_CHARS = 20
 
 # pdfium is not thread-safe: one PDF at a time per process.
 _PDFIUM = threading.Lock()
-_STREAM = re.compile(rb"stream\r?\n")
+_STREAM = re.compile(rb"(?<!end)stream\r?\n")
 _ENDSTREAM = b"endstream"
 
 
@@ -103,91 +106,91 @@ def _check_deadline(deadline: float) -> None:
 
 
 def _check_inflation(data: bytes) -> None:
-    """Refuse a PDF whose compressed streams expand beyond MAX_INFLATED (a PDF bomb)."""
+    """Refuse a PDF whose Flate streams expand beyond MAX_INFLATED (a PDF bomb).
+
+    Counted in chunks and thrown away, so the check itself holds little memory.
+    """
     budget = MAX_INFLATED
     for match in _STREAM.finditer(data):
         end = data.find(_ENDSTREAM, match.end())
         if end < 0:
             break
         inflater = zlib.decompressobj()
+        pending = data[match.end() : end]
         try:
-            out = inflater.decompress(data[match.end() : end], budget + 1)
+            while pending and not inflater.eof:
+                budget -= len(inflater.decompress(pending, _CHUNK))
+                pending = inflater.unconsumed_tail
+                if budget < 0:
+                    raise ReportError(
+                        "This PDF expands to far more data than a report holds "
+                        "(a compressed 'bomb'), so it was refused."
+                    )
         except zlib.error:
-            continue  # not Flate data (an image, or another filter): pdfium bounds those
-        budget -= len(out)
-        if budget < 0 or inflater.unconsumed_tail:
-            raise ReportError(
-                "This PDF expands to far more data than a report holds "
-                "(a compressed 'bomb'), so it was refused."
-            )
+            continue  # not Flate data (a JPEG image, another filter)
 
 
 def _read_pdf(data: bytes, deadline: float) -> ReadReport:
     _check_inflation(data)
-    with _PDFIUM:
-        return _read_pdf_locked(data, deadline)
+    with _PDFIUM:  # text and images under the lock; the slow OCR after it
+        texts, pages, scans = _pdf_pages(data, deadline)
+    for index, image in scans.items():
+        texts[index] = _ocr(image, deadline)
+    notes: list[str] = []
+    if scans:
+        notes.append(
+            "Some pages had no text layer and were read with OCR: check every value."
+            if len(scans) < len(texts)
+            else "This PDF is a scan and was read with OCR: check every value."
+        )
+    report = parse_text("\n\n".join(texts), method="ocr" if scans else "pdf-text")
+    return _with(report, pages=tuple(pages), notes=notes)
 
 
-def _read_pdf_locked(data: bytes, deadline: float) -> ReadReport:
+def _pdf_pages(data: bytes, deadline: float):
+    """Each page's text, its image for the review screen, and images to OCR by page."""
     try:
         document = pypdfium2.PdfDocument(data)
     except pypdfium2.PdfiumError as error:
         raise ReportError(
             "This PDF could not be opened (damaged, or protected by a password)."
         ) from error
+    texts: list[str] = []
+    pages: list[bytes] = []
+    scans: dict[int, Image.Image] = {}
     try:
         count = len(document)
         if count == 0:
             raise ReportError("This PDF has no pages.")
         if count > MAX_PAGES:
             raise ReportError(f"This PDF has {count} pages; the limit is {MAX_PAGES}.")
-        for index in range(count):
-            width, height = document[index].get_size()
-            if width * height * (OCR_DPI / 72) ** 2 > MAX_PIXELS * 4:
-                raise ReportError(f"Page {index + 1} of this PDF is far larger than a report page.")
-        texts, pages, ocr_pages = _pdf_pages(data, document, deadline)
-    finally:
-        document.close()
-    notes: list[str] = []
-    if ocr_pages:
-        notes.append(
-            "Some pages had no text layer and were read with OCR: check every value."
-            if len(ocr_pages) < len(texts)
-            else "This PDF is a scan and was read with OCR: check every value."
-        )
-    text = "\n\n".join(texts)
-    report = parse_text(text, method="ocr" if ocr_pages else "pdf-text")
-    return _with(report, pages=tuple(pages), notes=notes)
-
-
-def _pdf_pages(data, document, deadline) -> tuple[list[str], list[bytes], list[int]]:
-    texts: list[str] = []
-    pages: list[bytes] = []
-    ocr_pages: list[int] = []
-    try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             for index, page in enumerate(pdf.pages):
                 _check_deadline(deadline)
                 text = page.extract_text() or ""
-                pages.append(_png(_render(document, index, PAGE_DPI)))
+                pages.append(_png(_render(document[index], PAGE_DPI, PAGE_PIXELS)))
                 if len(text.strip()) < _MIN_TEXT_CHARS and ocr_available():
-                    text = _ocr(_render(document, index, OCR_DPI), deadline)
-                    ocr_pages.append(index)
+                    scans[index] = _render(document[index], OCR_DPI, OCR_PIXELS)
                 texts.append(text)
     except ReportError:
         raise
     except Exception as error:  # pdfminer raises many kinds on a malformed file
         raise ReportError("This PDF could not be read (it may be damaged).") from error
+    finally:
+        document.close()
     if not ocr_available() and not any(t.strip() for t in texts):
         raise ReportError(
             "This PDF is a scan without text, and OCR (Tesseract) is not installed on this "
             "server: type the values instead."
         )
-    return texts, pages, ocr_pages
+    return texts, pages, scans
 
 
-def _render(document, index: int, dpi: int) -> Image.Image:
-    return document[index].render(scale=dpi / 72).to_pil()
+def _render(page, dpi: int, max_pixels: int) -> Image.Image:
+    """The page at `dpi`, or smaller when that would exceed max_pixels (a poster-sized page)."""
+    width, height = page.get_size()
+    scale = min(dpi / 72, (max_pixels / max(width * height, 1)) ** 0.5)
+    return page.render(scale=scale).to_pil()
 
 
 # Photos
