@@ -104,7 +104,10 @@ def test_the_streamed_upload_stops_at_the_limit():
     assert handler.exceeded
 
 
-def test_photos_say_when_text_recognition_is_missing(client, patient, reader):
+def test_photos_say_when_text_recognition_is_missing(client, patient, reader, monkeypatch):
+    from tracker.interop import reports
+
+    monkeypatch.setattr(reports, "ocr_available", lambda: False)  # a server without Tesseract
     client.force_login(patient.user)
     page = client.get(upload_url(patient)).content.decode()
     assert "Photos cannot be read on this server yet" in page
