@@ -46,6 +46,7 @@ OTHER_PAGES = [
     ("accounts:confirm-email-send", EVERYONE),
     ("reminders:settings", NOT_ADMIN),
     ("learn:rules", EVERYONE),
+    ("learn:index", EVERYONE),
     # Two-step sign-in: everyone may set it up; verify sends a verified user (or one
     # with nothing to verify) on; the lost-device page asks for a backup code.
     ("accounts:two-factor-setup", EVERYONE),

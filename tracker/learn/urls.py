@@ -6,4 +6,6 @@ app_name = "learn"
 
 urlpatterns = [
     path("rules/", views.rules, name="rules"),
+    path("", views.index, name="index"),
+    path("<slug:slug>/", views.page, name="page"),
 ]
