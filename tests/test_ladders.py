@@ -32,6 +32,8 @@ def _record_pages():
     yield "dashboard:print", None
     yield "interop:export-csv", None
     yield "interop:import-csv", None
+    yield "records:calcium", None
+    yield "records:falls-checklist", None
 
 
 RECORD_PAGES = list(_record_pages())
@@ -69,7 +71,8 @@ def record_url(name: str, about: str | None, patient, entries) -> str:
 
 
 def test_every_record_page_is_on_the_ladder():
-    assert len(RECORD_PAGES) == 40  # 36 records pages, the dashboard, its print view, CSV
+    # 36 records pages, the dashboard, its print view, CSV, the calcium log, the checklist
+    assert len(RECORD_PAGES) == 42
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -110,6 +113,22 @@ def test_write_view_ladder(as_role, patient, entries, name, about, expected, rol
 @pytest.mark.parametrize(("name", "about", "expected"), WRITES)
 def test_write_views_refuse_get(as_role, patient, entries, name, about, expected):
     assert as_role("owner").get(write_url(name, about, patient, entries)).status_code == 405
+
+
+# The calcium log and the falls checklist take their forms on their own pages: the
+# owner and a caring clinician may write (an empty form comes back, 200).
+LIFESTYLE_PAGES = ["records:calcium", "records:falls-checklist"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", LIFESTYLE_PAGES)
+def test_lifestyle_post_ladder(as_role, patient, name, role):
+    rung(as_role, reverse(name, args=[patient.pk]), role, READERS[role], method="post")
+
+
+@pytest.mark.parametrize("name", LIFESTYLE_PAGES)
+def test_lifestyle_pages_refuse_put(as_role, patient, name):
+    assert as_role("owner").put(reverse(name, args=[patient.pk])).status_code == 405
 
 
 # Importing a DXA report (issue 10): the upload page, the review of an upload, its

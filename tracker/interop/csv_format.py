@@ -13,6 +13,7 @@ import takes that quote off again. Number columns are never escaped: -2.5 stays 
 
 from dataclasses import dataclass
 
+from tracker.records import lifestyle
 from tracker.records import models as m
 
 PROVENANCE = ("entered_by", "entered_via")
@@ -143,6 +144,26 @@ FILES: dict[str, CsvKind] = {
             "events.csv",
             m.ClinicalEvent,
             [_c("date", type="date"), _c("kind", type="choice"), _c("notes")],
+        ),
+        CsvKind(
+            "calcium_vitamin_d.csv",
+            lifestyle.IntakeEntry,
+            [
+                _c("date", type="date"),
+                _c("food", type="choice"),
+                _c("portions", type="number"),
+                _c("calcium_mg_per_portion", "calcium_mg", "number"),
+                _c("vitamin_d_iu_per_portion", "vitamin_d_iu", "number"),
+            ],
+        ),
+        CsvKind(
+            "falls_checklist.csv",
+            lifestyle.HomeSafetyCheck,
+            [
+                _c("item", type="choice"),
+                _c("ticked_on", "date", "date"),
+                _c("unticked_on", "unticked", "date"),
+            ],
         ),
         CsvKind(
             "clinical_settings.csv",

@@ -21,6 +21,7 @@ from tracker.accounts.models import AuditEvent, Patient
 from tracker.interop.csv_checks import ImportRefused, Problem, parse, unpack
 from tracker.interop.csv_format import FILES, PROFILE, Column, CsvKind, escape
 from tracker.records import forms as f
+from tracker.records import lifestyle_forms
 from tracker.records import models as m
 from tracker.records.changes import change_record
 
@@ -47,6 +48,8 @@ FORMS = {
     m.HeightMeasurement: f.HeightForm,
     m.LabResult: f.LabForm,
     m.ClinicalEvent: f.EventForm,
+    m.IntakeEntry: lifestyle_forms.IntakeForm,
+    m.HomeSafetyCheck: lifestyle_forms.TickForm,
 }
 SettingsForm = modelform_factory(
     m.ClinicalSettings, fields=[c.field for c in FILES["clinical_settings.csv"].columns]

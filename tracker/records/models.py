@@ -433,3 +433,7 @@ class PatientSummary(models.Model):
     @staticmethod
     def values_of(summary: Summary) -> dict:
         return {**asdict(summary), "refreshed_at": timezone.now()}
+
+
+# The lifestyle kinds live in their own module (this one is near its size limit).
+from tracker.records.lifestyle import HomeSafetyCheck, IntakeEntry  # noqa: E402, F401

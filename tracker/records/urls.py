@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tracker.records import views
+from tracker.records import lifestyle_views, views
 
 app_name = "records"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path(P + "scans/<int:pk>/", views.scan_detail, name="scan"),
     path(P + "scans/<int:pk>/edit/", views.scan_form, name="scan-edit"),
     path(P + "medications/<int:course_id>/doses/add/", views.dose_add, name="dose-add"),
+    path(P + "calcium/", lifestyle_views.calcium, name="calcium"),
+    path(P + "falls-checklist/", lifestyle_views.falls_checklist, name="falls-checklist"),
     path(P + "<slug:kind>/add/", views.entry_add, name="add"),
     path(P + "<slug:kind>/<int:pk>/", views.entry_detail, name="detail"),
     path(P + "<slug:kind>/<int:pk>/edit/", views.entry_edit, name="edit"),
