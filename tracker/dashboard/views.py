@@ -2,7 +2,8 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -10,7 +11,13 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_POST
 
-from tracker.accounts.access import clinician_required, listed, patient_for, require_clinician
+from tracker.accounts.access import (
+    clinician_required,
+    is_own_record,
+    listed,
+    patient_for,
+    require_clinician,
+)
 from tracker.accounts.models import CareLink, Patient
 from tracker.clinical import exercise
 from tracker.dashboard.forms import ClinicalSettingsForm
@@ -19,6 +26,7 @@ from tracker.dashboard.picture import Picture, cache_key
 from tracker.records import guards
 from tracker.records import models as m
 from tracker.records.kinds import KINDS
+from tracker.records.lifestyle import HomeSafetyCheck, HomeSafetyItem
 from tracker.records.models import PatientSummary
 from tracker.records.summary import open_alerts
 from tracker.reminders.models import dose_course_id
@@ -95,11 +103,31 @@ def _dashboard(request, patient, settings_form=None):
             "submission": guards.new_token(),
         },
     )
+    if is_own_record(request.user, patient):  # the clinician's page is at its query budget
+        key = context["fragment_key"] + ":coach"
+        context["coach"] = cache.get_or_set(key, lambda: _coach(patient), PICTURE_CACHE_SECONDS)
     if request.user.is_clinician:
         context["settings_form"] = settings_form or ClinicalSettingsForm(
             instance=_settings(patient)
         )
     return render(request, "dashboard/patient.html", context)
+
+
+def _coach(patient) -> dict:
+    """The getting-started steps and the falls checklist's progress, in one query."""
+    mine = {"patient": OuterRef("pk")}
+    ticks = HomeSafetyCheck.objects.ticked().filter(**mine).values("patient")
+    return {
+        **Patient.objects.filter(pk=patient.pk)
+        .values(
+            has_scan=Exists(m.Scan.objects.filter(**mine)),
+            has_medicine=Exists(m.MedicationCourse.objects.filter(**mine)),
+            shares=Exists(CareLink.objects.open().filter(**mine)),
+            ticked=Coalesce(Subquery(ticks.annotate(n=Count("pk")).values("n")), 0),
+        )
+        .get(),
+        "items": len(HomeSafetyItem.choices),
+    }
 
 
 @require_GET
