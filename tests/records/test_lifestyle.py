@@ -198,3 +198,23 @@ def test_lifestyle_pages_have_a_fixed_query_budget(
         client.get(url)
         with django_assert_max_num_queries(8):
             assert client.get(url).status_code == 200
+
+
+def test_the_food_form_leaves_vitamin_d_empty_so_the_table_amount_is_used(client, patient, today):
+    client.force_login(patient.user)
+    page = client.get(reverse("records:calcium", args=[patient.pk])).content.decode()
+    assert 'name="food-vitamin_d_iu" value="0"' not in page
+    _calcium(
+        client,
+        patient,
+        which="food",
+        **{
+            "food-food": "cooked_salmon",
+            "food-portions": "1",
+            "food-date": "2026-07-15",
+            "food-calcium_mg": "",
+            "food-vitamin_d_iu": "",
+        },
+    )
+    entry = IntakeEntry.objects.get()
+    assert (entry.vitamin_d_iu, str(entry)) == (570, "1 × Cooked salmon (85 g)")

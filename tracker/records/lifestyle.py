@@ -40,7 +40,7 @@ class IntakeEntry(Entry):
         verbose_name_plural = "calcium and vitamin D entries"
 
     def __str__(self) -> str:
-        return f"{self.portions:g} × {self.get_food_display()}"
+        return f"{self.portions.normalize():f} × {self.get_food_display()}"
 
     @property
     def total_calcium_mg(self) -> int:

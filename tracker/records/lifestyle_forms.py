@@ -26,6 +26,8 @@ class IntakeForm(EntryForm):
         super().__init__(*args, **kwargs)
         self.fields["calcium_mg"].required = False
         self.fields["vitamin_d_iu"].required = False
+        # Empty, not the model's 0: an empty amount means "the usual amount".
+        self.fields["vitamin_d_iu"].initial = None
 
     def clean(self):
         cleaned = super().clean()
