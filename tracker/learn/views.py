@@ -5,6 +5,8 @@ from django.views.decorators.http import require_GET
 from tracker.clinical import rulebook
 from tracker.clinical.assess import DISCLAIMER
 from tracker.learn import topics
+from tracker.learn.drug_facts import drug_facts
+from tracker.learn.pages import RELATED
 
 
 @require_GET
@@ -23,7 +25,7 @@ def rules(request):
 
 @require_GET
 def index(request):
-    """Placeholder until the learn pages land (issue 11): the list of topics."""
+    """The learn pages, for anyone signed in: plain words, no patient data."""
     return render(request, "learn/index.html", {"pages": topics.PAGES})
 
 
@@ -31,4 +33,11 @@ def index(request):
 def page(request, slug: str):
     if slug not in topics.PAGES:
         raise Http404
-    return render(request, "learn/index.html", {"pages": topics.PAGES, "current": slug})
+    context = {
+        "slug": slug,
+        "title": topics.PAGES[slug],
+        "related": [(other, topics.PAGES[other]) for other in RELATED[slug]],
+    }
+    if slug == "drugs":
+        context["drugs"] = drug_facts()
+    return render(request, f"learn/pages/{slug}.html", context)
