@@ -92,6 +92,11 @@ def test_learn_page_ladder(as_role, slug, role):
     rung(as_role, reverse("learn:page", args=[slug]), role, EVERYONE[role])
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_questions_ladder(as_role, patient, role):
+    rung(as_role, reverse("learn:questions", args=[patient.pk]), role, READERS[role])
+
+
 # Views that only take POST. A write to someone else's record is 404 (not visible)
 # or 403 (visible, but not this role's to do); the test sends an empty or invalid
 # form, so a permitted role gets the form back (200) or a redirect (302).
