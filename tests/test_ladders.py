@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from tests.ladder import READERS, ROLES, rung
+from tracker.learn import topics
 from tracker.records.kinds import KINDS
 
 EVERYONE = dict.fromkeys(ROLES, 200) | {"anonymous": 302}
@@ -85,6 +86,18 @@ def test_record_page_ladder(as_role, patient, entries, name, about, role):
 @pytest.mark.parametrize(("name", "expected"), OTHER_PAGES)
 def test_role_page_ladder(as_role, name, expected, role):
     rung(as_role, reverse(name), role, expected[role])
+
+
+# The plain-language learn pages (issue 11): every page, for everyone signed in.
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("slug", topics.PAGES)
+def test_learn_page_ladder(as_role, slug, role):
+    rung(as_role, reverse("learn:page", args=[slug]), role, EVERYONE[role])
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_questions_ladder(as_role, patient, role):
+    rung(as_role, reverse("learn:questions", args=[patient.pk]), role, READERS[role])
 
 
 # Views that only take POST. A write to someone else's record is 404 (not visible)

@@ -23,6 +23,7 @@ from tracker.clinical import exercise
 from tracker.dashboard.forms import ClinicalSettingsForm
 from tracker.dashboard.panel import PanelRow, panel_url_prefix
 from tracker.dashboard.picture import Picture, cache_key
+from tracker.learn import questions
 from tracker.records import guards
 from tracker.records import models as m
 from tracker.records.kinds import KINDS
@@ -133,7 +134,11 @@ def _coach(patient) -> dict:
 @require_GET
 def print_view(request, patient_id: int):
     patient = patient_for(request, patient_id, what="opened the print view of your record")
-    return render(request, "dashboard/print.html", _picture(request, patient))
+    context = _picture(request, patient)
+    context["questions"] = questions.for_visit(
+        request, patient, context["today"], alerts=context["open_alerts"]
+    )
+    return render(request, "dashboard/print.html", context)
 
 
 def _settings(patient) -> m.ClinicalSettings:

@@ -1,10 +1,15 @@
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from tracker.accounts.access import patient_for
 from tracker.clinical import rulebook
 from tracker.clinical.assess import DISCLAIMER
 from tracker.learn import topics
+from tracker.learn.drug_facts import drug_facts
+from tracker.learn.pages import RELATED
+from tracker.learn.questions import for_visit
 
 
 @require_GET
@@ -23,7 +28,7 @@ def rules(request):
 
 @require_GET
 def index(request):
-    """Placeholder until the learn pages land (issue 11): the list of topics."""
+    """The learn pages, for anyone signed in: plain words, no patient data."""
     return render(request, "learn/index.html", {"pages": topics.PAGES})
 
 
@@ -31,4 +36,20 @@ def index(request):
 def page(request, slug: str):
     if slug not in topics.PAGES:
         raise Http404
-    return render(request, "learn/index.html", {"pages": topics.PAGES, "current": slug})
+    context = {
+        "slug": slug,
+        "title": topics.PAGES[slug],
+        "related": [(other, topics.PAGES[other]) for other in RELATED[slug]],
+    }
+    if slug == "drugs":
+        context["drugs"] = drug_facts()
+    return render(request, f"learn/pages/{slug}.html", context)
+
+
+@require_GET
+def questions(request, patient_id: int):
+    """Questions for my next visit: printable, built from the record's open items."""
+    patient = patient_for(request, patient_id, what="opened the questions for your next visit")
+    today = timezone.localdate()
+    context = {"patient": patient, "today": today, "questions": for_visit(request, patient, today)}
+    return render(request, "learn/questions.html", context)
