@@ -359,7 +359,8 @@ def test_gourlay_bands(hip_t, months):
     assert result.basis == "gourlay"
     assert result.due_date == add_months(LAST, months)
     assert result.interval_months == months
-    assert "Gourlay 2012" in result.reason
+    assert "Gourlay" not in result.reason  # the source is for clinicians (issue 11)
+    assert "Gourlay NEJM 2012" in result.source
 
 
 def test_gourlay_uses_the_lowest_hip_t_of_total_hip_and_femoral_neck():

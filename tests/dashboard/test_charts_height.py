@@ -29,7 +29,7 @@ def test_height_measured_and_self_reported_with_tallest_and_threshold_lines():
     assert "tallest recalled height" in tallest["label"]["text"]
     assert threshold["y0"] == threshold["y1"] == 161.0  # 165.0 - 4.0 (section 7)
     assert "4.0 cm" in threshold["label"]["text"]
-    assert "X-ray or VFA" in threshold["label"]["text"]
+    assert "ask about a spine X-ray" in threshold["label"]["text"]
     low, high = fig["layout"]["yaxis"]["range"]
     assert low < 160.5 and high > 165.0
 

@@ -253,7 +253,7 @@ def _interval(
             add_months(last.date, months),
             months,
             f"untreated, aged {GOURLAY_MIN_AGE} or over, lowest hip T-score {hip_t}: "
-            f"every {_years(months)} (Gourlay 2012)",
+            f"every {_years(months)}",
         )
     return (
         "untreated",

@@ -117,8 +117,7 @@ def height_chart(history: PatientHistory) -> Figure:
             ),
             _hline(
                 _num(reference.threshold_cm, 1),
-                f"{drop:.1f} cm below it: {reference.threshold_cm:.1f} cm, "
-                "ask about a spine X-ray or VFA",
+                f"{drop:.1f} cm below it: {reference.threshold_cm:.1f} cm, ask about a spine X-ray",
                 "solid",
                 "bottom",
                 colour=VERMILLION,
