@@ -7,6 +7,10 @@
 (function () {
   "use strict";
   var config = { responsive: true, displaylogo: false, modeBarButtonsToRemove: ["select2d", "lasso2d"] };
+  // On a phone plotly's toolbar (modebar) sits over the chart's title: leave it out there.
+  if (window.matchMedia && window.matchMedia("(max-width: 575.98px)").matches) {
+    config.displayModeBar = false;
+  }
 
   function viewButtons(target, menu) {
     var group = document.createElement("div");

@@ -17,7 +17,8 @@ def test_late_injection_journey(open_page, transactional_db):
     sign_in(margaret, "margaret@example.com", DEMO_PASSWORD)
     late = p.locator("[data-rule='DMAB-LATE']")
     expect(late).to_contain_text("Denosumab injection is late")
-    expect(late).to_contain_text("Source:")
+    expect(late).to_contain_text("What this means")  # patients: the learn page, no source
+    expect(late).not_to_contain_text("Source:")
     expect(late).to_contain_text("days")
     margaret.shot("late-warning")
 
@@ -33,6 +34,8 @@ def test_late_injection_journey(open_page, transactional_db):
     doc.page.click("a:has-text('Margaret Denholm')")
     card = doc.page.locator("[data-rule='DMAB-LATE']")
     expect(card).to_be_visible()
+    expect(card).to_contain_text("Source:")  # clinicians: the rule id and its source
+    expect(card).to_contain_text("DMAB-LATE")
     card.locator("input[name=note]").fill("Injection booked for Monday")
     doc.shot("clinician-before-ack")
     card.locator("button:has-text('Acknowledge')").click()

@@ -6,7 +6,7 @@ import pytest
 
 from tracker.clinical import alerts
 from tracker.clinical.assess import assess
-from tracker.clinical.dates import add_months
+from tracker.clinical.dates import add_months, display_date
 
 from .builders import course, event, history
 
@@ -191,7 +191,7 @@ def test_romo_due_11_1_calendar_month_shown_from_7_days_before(last, due, offset
         (alert,) = found["ROMO-DUE"]
         assert (alert.severity, alert.due_date) == ("info", due)
         assert alert.key == alert.topic == "ROMO-DUE:course-1:dose-103"
-        assert alert.title == f"Next romosozumab injection due {due.isoformat()}"
+        assert alert.title == f"Next romosozumab injection due {display_date(due)}"
         assert "Dose 4 is due a month later" in alert.explanation
         assert alert.source == "Evenity label; 7 days' notice ours (section 5.1)"
 
@@ -259,4 +259,4 @@ def test_romo_over_12_11_14_stays_after_the_course_ends(end, alerted):
     keys = [a.key for a in found.get("ROMO-OVER-12", [])]
     assert keys == (["ROMO-OVER-12:course-1:over-12-months"] if alerted else [])
     if alerted:
-        assert f"ran until {end.isoformat()}" in found["ROMO-OVER-12"][0].explanation
+        assert f"ran until {display_date(end)}" in found["ROMO-OVER-12"][0].explanation

@@ -28,7 +28,7 @@ def _scan_hist(**kwargs):
                 site("lumbar_spine", "0.860", t="-2.4"),
                 site("total_hip", "0.700", t="-2.5", side="left"),
                 site("femoral_neck", "0.600", t="-2.6", side="left"),
-                site("radius_33", "0.600", t="-3.0"),  # not a target site
+                site("radius_33", "0.600", t="-3.0"),  # classifies, so a target site (issue 11)
             ),
         ),
         **kwargs,
@@ -54,6 +54,7 @@ def test_targets_11_17_met_only_above_the_target():
         ("lumbar_spine", D("-2.4"), True, D("-0.1")),
         ("total_hip", D("-2.5"), False, D("0.0")),  # on the line is not above it
         ("femoral_neck", D("-2.6"), False, D("0.1")),
+        ("radius_33", D("-3.0"), False, D("0.5")),
     ]
     assert all(
         t.target == DEFAULT_TARGET_T_SCORE and not t.target_set_by_clinician for t in targets
@@ -67,6 +68,7 @@ def test_targets_clinician_override():
         (False, D("0.4")),
         (False, D("0.5")),
         (False, D("0.6")),
+        (False, D("1.0")),
     ]
     assert all(t.target == Decimal("-2.0") and t.target_set_by_clinician for t in targets)
 
@@ -80,6 +82,26 @@ def test_targets_use_the_latest_scan_with_each_site():
     )
     targets = assess(hist, TODAY).targets
     assert [(t.site, t.scan_id) for t in targets] == [("lumbar_spine", 2), ("total_hip", 1)]
+
+
+@pytest.mark.parametrize(
+    ("code", "t_score", "met"),
+    [
+        (code, t_score, met)
+        for code in ("lumbar_spine", "total_hip", "femoral_neck", "radius_33")
+        for t_score, met in (("-2.4", True), ("-2.5", False), ("-2.8", False))
+    ],
+)
+def test_every_classifying_site_has_a_target_on_both_sides_of_it(code, t_score, met):
+    """Issue 11: the card said "met" three times while the 33% radius was at -2.8."""
+    hist = history(scans=(scan(1, date(2024, 1, 1), site(code, t=t_score)),))
+    [target] = assess(hist, TODAY).targets
+    assert (target.site, target.t_score, target.met) == (code, D(t_score), met)
+
+
+def test_a_site_that_does_not_classify_has_no_target():
+    hist = history(scans=(scan(1, date(2024, 1, 1), site("total_body", t="-3.0")),))
+    assert assess(hist, TODAY).targets == ()
 
 
 def test_no_targets_in_z_score_mode():

@@ -220,7 +220,7 @@ def test_osteoporosis_stands_after_a_better_scan():
     assert result.category == OSTEOPOROSIS
     assert result.since == date(2016, 1, 1)
     assert result.differs_from_latest_scan
-    assert "T-score -2.5 at lumbar spine on 2016-01-01" in result.basis
+    assert "T-score -2.5 at lumbar spine on 1 Jan 2016" in result.basis
 
 
 @pytest.mark.parametrize("site_code", ["hip", "clinical_vertebral"])
@@ -295,7 +295,7 @@ def test_vfa_finding_alone_does_not_establish_11_7(t, standing):
     hist = history(scans=(scan(1, Y2020, site(t=t), vertebral_fracture_found=True),))
     result = _standing(hist)
     assert result.category == standing
-    assert result.basis == ((f"T-score {t} at lumbar spine on 2020-06-01",) if standing else ())
+    assert result.basis == ((f"T-score {t} at lumbar spine on 1 Jun 2020",) if standing else ())
 
 
 def test_vfa_finding_in_z_mode_counts_only_towards_severe():

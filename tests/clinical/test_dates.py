@@ -7,6 +7,7 @@ from tracker.clinical.dates import (
     age_on,
     birthday,
     days_covered,
+    display_date,
     first_day,
     merge_intervals,
 )
@@ -66,3 +67,16 @@ def test_first_day_binary_search():
     )
     assert first_day(lambda d: False, date(2020, 1, 1), date(2020, 12, 31)) is None
     assert first_day(lambda d: True, date(2020, 2, 1), date(2020, 1, 1)) is None
+
+
+@pytest.mark.parametrize(
+    ("day", "text"),
+    [
+        (date(2026, 7, 5), "5 Jul 2026"),
+        (date(2024, 1, 31), "31 Jan 2024"),
+        (date(2020, 12, 1), "1 Dec 2020"),
+    ],
+)
+def test_display_date_is_the_pages_one_format(day, text):
+    """Issue 11, item 10: the engine's patient-facing dates read "5 Jul 2026" (Django j M Y)."""
+    assert display_date(day) == text

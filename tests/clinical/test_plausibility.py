@@ -266,8 +266,8 @@ def test_check_scan_date_messages():
         f.message
         for f in check_scan_date(date(2024, 6, 16), birth_date=date(2024, 7, 1), today=TODAY)
     ] == [
-        "The scan date 2024-06-16 is in the future (today is 2024-06-15).",
-        "The scan date 2024-06-16 is before the date of birth (2024-07-01).",
+        "The scan date 16 Jun 2024 is in the future (today is 15 Jun 2024).",
+        "The scan date 16 Jun 2024 is before the date of birth (1 Jul 2024).",
     ]
 
 
@@ -389,7 +389,7 @@ def test_same_day_scan_is_checked_for_spacing_without_dividing_by_zero():
             field="date",
             level="check",
             message=(
-                "This scan (2024-01-01) is on the same day as another total hip scan. Scans "
+                "This scan (1 Jan 2024) is on the same day as another total hip scan. Scans "
                 "less than 6 months (183 days) apart are unusual. Please check the date."
             ),
         ),
@@ -407,7 +407,7 @@ def test_spacing_message_names_the_closest_scan():
         site_label="total hip (left)",
     )
     assert [f.message for f in findings] == [
-        "This scan (2024-01-01) is only 30 days from the total hip (left) scan of 2023-12-02. "
+        "This scan (1 Jan 2024) is only 30 days from the total hip (left) scan of 2 Dec 2023. "
         "Scans less than 6 months (183 days) apart are unusual. Please check the date."
     ]
 
@@ -417,14 +417,14 @@ def test_spacing_message_names_the_closest_scan():
     [
         pytest.param(
             "0.399",
-            "The lumbar spine BMD of 0.399 g/cm² is 60.1 % lower than on 2020-01-01 "
+            "The lumbar spine BMD of 0.399 g/cm² is 60.1 % lower than on 1 Jan 2020 "
             "(1.000 g/cm²), a change of 15.1 % per year (more than 15 % per year is unusual). "
             "Please check it against the report.",
             id="1.1 change > 15 %/yr message: loss, rate rounded up",
         ),
         pytest.param(
             "1.700",
-            "The lumbar spine BMD of 1.700 g/cm² is 70.0 % higher than on 2020-01-01 "
+            "The lumbar spine BMD of 1.700 g/cm² is 70.0 % higher than on 1 Jan 2020 "
             "(1.000 g/cm²), a change of 17.5 % per year (more than 15 % per year is unusual). "
             "Please check it against the report.",
             id="1.1 change > 15 %/yr message: gain",

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 
 from tracker.clinical.classify import classify_latest, standing_diagnosis
-from tracker.clinical.dates import add_months
+from tracker.clinical.dates import add_months, display_date
 from tracker.clinical.history import Overrides, RiskFactors
 from tracker.clinical.schedule import baseline_indications, next_scan, therapy_changes
 
@@ -230,7 +230,7 @@ def test_bp_holiday_review_comes_first_but_not_sooner_than_12_months():
     # last scan + 24 months (2026-03-01).
     assert result.basis == "bp_holiday"
     assert result.due_date == date(2025, 6, 2)
-    assert "holiday since 2023-06-02" in result.reason
+    assert "holiday since 2 Jun 2023" in result.reason
     early = course(1, "alendronate", date(2015, 1, 1), date(2022, 5, 1), "drug_holiday")
     result = _next(history(scans=(_hip_scan("-2.0"),), courses=(early,)))
     assert result.due_date == add_months(LAST, 12)  # review 2024-05-01 is too soon
@@ -282,7 +282,7 @@ def test_holiday_resume_trigger_11_21_makes_the_scan_due_at_once(fractures, basi
         assert result.interval_months is None
         assert result.reason == (
             f"a reason to end the bisphosphonate drug holiday early (a fracture on "
-            f"{due.isoformat()}): a scan is due now"
+            f"{display_date(due)}): a scan is due now"
         )
 
 
@@ -295,7 +295,7 @@ def test_holiday_resume_trigger_11_21_bmd_loss_floor_holds():
     )
     result = _next(history(scans=scans, courses=(holiday,)))
     assert (result.basis, result.due_date) == ("bp_holiday_resume", date(2026, 1, 15))
-    assert "a significant loss at the total hip (left) on 2025-01-15" in result.reason
+    assert "a significant loss at the total hip (left) on 15 Jan 2025" in result.reason
     assert result.reason.endswith("; not sooner than 1 year after the last scan")
 
 
@@ -317,7 +317,7 @@ def test_holiday_resume_trigger_11_21_floor_and_clinician_interval(months, due):
     )
     result = _next(hist)
     assert (result.basis, result.due_date) == ("bp_holiday_resume", due)
-    assert "(a fracture on 2025-05-20): a scan is due now" in result.reason
+    assert "(a fracture on 20 May 2025): a scan is due now" in result.reason
     assert not result.overridden
     assert result.reason.endswith(
         "; not sooner than 6 months after the last scan (the interval your clinician set)"
@@ -359,7 +359,8 @@ def test_gourlay_bands(hip_t, months):
     assert result.basis == "gourlay"
     assert result.due_date == add_months(LAST, months)
     assert result.interval_months == months
-    assert "Gourlay 2012" in result.reason
+    assert "Gourlay" not in result.reason  # the source is for clinicians (issue 11)
+    assert "Gourlay NEJM 2012" in result.source
 
 
 def test_gourlay_uses_the_lowest_hip_t_of_total_hip_and_femoral_neck():

@@ -97,9 +97,19 @@ def test_hover_shows_scores_and_both_changes_with_the_lsc_verdict():
         assert part in template
     assert spine["customdata"] == [
         ["-2.7", "0.0", "baseline", "baseline"],
-        ["-2.2", "0.0"] + ["+7.5 % (significant, estimated LSC)"] * 2,
-        ["n/a", "0.0", "+1.2 % (within LSC, estimated LSC)", "+8.8 % (significant, estimated LSC)"],
-        ["-2.7", "0.0", "-8.0 % (significant, estimated LSC)", "0.0 % (within LSC, estimated LSC)"],
+        ["-2.2", "0.0"] + ["+7.5 % (significant, estimated margin)"] * 2,
+        [
+            "n/a",
+            "0.0",
+            "+1.2 % (within the margin of error, estimated margin)",
+            "+8.8 % (significant, estimated margin)",
+        ],
+        [
+            "-2.7",
+            "0.0",
+            "-8.0 % (significant, estimated margin)",
+            "0.0 % (within the margin of error, estimated margin)",
+        ],
     ]
 
 
@@ -111,7 +121,7 @@ def test_facility_lsc_is_not_called_estimated():
         )
     )
     spine = valid(bmd_trend(hist, assess(hist, TODAY)))["data"][0]
-    assert spine["customdata"][1][2] == "+1.9 % (within LSC)"
+    assert spine["customdata"][1][2] == "+1.9 % (within the margin of error)"
 
 
 def test_significant_changes_vs_previous_are_starred_once_in_the_legend():
@@ -180,7 +190,7 @@ def test_a_new_scanner_make_breaks_the_line_and_is_labelled():
     assert line in bmd["args"][1]["shapes"] and line in t_score["args"][1]["shapes"]
     # The first point of the new segment is a new baseline, not a change.
     assert after["customdata"][0][2:] == ["new baseline (new scanner make)"] * 2
-    assert after["customdata"][1][3] == "+6.3 % (significant, estimated LSC)"
+    assert after["customdata"][1][3] == "+6.3 % (significant, estimated margin)"
 
 
 def test_bmd_trend_without_scans_says_so():

@@ -49,3 +49,13 @@ def test_exercise_long_ranges_name_the_year():
     labels = fig["data"][0]["x"]
     assert len(labels) == len(set(labels)) == 60
     assert labels[-1] == "9 Jun 2025"
+
+
+def test_the_legend_sits_below_the_week_labels():
+    """Issue 11, item 8: the horizontal legend covered the x-axis labels."""
+    layout = valid(exercise_weekly([(TODAY, "aerobic", 30)], today=TODAY))["layout"]
+    assert layout["xaxis"]["automargin"] is True
+    legend = layout["legend"]
+    assert legend["orientation"] == "h" and legend["yanchor"] == "top"
+    assert legend["y"] <= -0.3  # below the week labels, even when they turn on a phone
+    assert layout["margin"]["b"] >= 120

@@ -29,7 +29,7 @@ def test_height_measured_and_self_reported_with_tallest_and_threshold_lines():
     assert "tallest recalled height" in tallest["label"]["text"]
     assert threshold["y0"] == threshold["y1"] == 161.0  # 165.0 - 4.0 (section 7)
     assert "4.0 cm" in threshold["label"]["text"]
-    assert "X-ray or VFA" in threshold["label"]["text"]
+    assert "ask about a spine X-ray" in threshold["label"]["text"]
     low, high = fig["layout"]["yaxis"]["range"]
     assert low < 160.5 and high > 165.0
 
@@ -59,3 +59,20 @@ def test_height_chart_with_no_heights():
     assert fig["data"] == []
     assert "shapes" not in fig["layout"]
     assert "No heights" in fig["layout"]["annotations"][0]["text"]
+
+
+def test_a_single_height_gets_a_date_axis_around_it():
+    """Issue 11, item 8: one height drew an axis in milliseconds; give it a year of dates."""
+    hist = history(profile(), heights=(height(1, date(2024, 3, 15), "160.5"),))
+    xaxis = valid(height_chart(hist))["layout"]["xaxis"]
+    assert xaxis["type"] == "date"
+    assert xaxis["range"] == ["2023-09-15", "2024-09-15"]
+    assert xaxis["tickformat"] == "%b %Y"
+
+
+def test_several_heights_keep_plotlys_own_range():
+    hist = history(
+        profile(),
+        heights=(height(1, date(2020, 1, 1), "161.0"), height(2, date(2024, 1, 1), "160.0")),
+    )
+    assert "range" not in valid(height_chart(hist))["layout"]["xaxis"]

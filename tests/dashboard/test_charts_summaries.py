@@ -17,15 +17,16 @@ def test_bmd_summary_per_site_and_the_scanner_break():
     hist = two_site_history()
     text = summaries(hist, assess(hist, TODAY))["bmd"]
     assert (
-        "Lumbar spine BMD changed by 0.0 % since 2017, not a significant change "
-        "(estimated LSC); latest T-score -2.7."
+        "Lumbar spine bone density changed by 0.0 % since 2017, not a significant change "
+        "(judged with an estimated margin of error); latest T-score -2.7."
     ) in text
-    assert "Total hip (left) BMD rose 1.7 % since 2017, not a significant change" in text
+    assert "Total hip (left) bone density rose 1.7 % since 2017, not a significant change" in text
 
     hist = make_change_history()
     text = summaries(hist, assess(hist, TODAY))["bmd"]
     assert text.startswith(
-        "Lumbar spine BMD rose 6.3 % since 2021, a significant change (estimated LSC)"
+        "Lumbar spine bone density rose 6.3 % since 2021, a significant change (judged with "
+        "an estimated margin of error)"
     )
     assert "The scanner make changed on 12 Jan 2021 (Hologic, then GE Lunar)" in text
     assert "not comparable" in text
@@ -54,7 +55,7 @@ def test_height_and_exercise_summaries():
     assert found["height"] == (
         "Height: latest 160.5 cm (measured, 1 Jan 2024). Compared with your tallest recalled "
         "height, 165.0 cm, that is 4.5 cm lower, at or past the 4.0 cm mark where a spine X-ray "
-        "or VFA is worth asking about."
+        "or a vertebral fracture assessment (VFA) is worth asking about."
     )
     assert found["exercise"].startswith("Exercise over the last 12 weeks")
     assert "met in 1 of 12 weeks" in found["exercise"]

@@ -147,8 +147,8 @@ def test_a_bad_resource_refuses_the_whole_file(patient, rf, time_machine):
     result = import_bundle(patient, bundle, request=request)
     assert result.errors == [
         "Observation h1: valueQuantity.value: 'tall' is not a number.",
-        "MedicationStatement ms1: effectivePeriod.start: the date 2099-01-01 is in the future "
-        "(today is 2026-11-21).",
+        "MedicationStatement ms1: effectivePeriod.start: the date 1 Jan 2099 is in the future "
+        "(today is 21 Nov 2026).",
     ]
     assert not m.Scan.objects.filter(patient=patient).exists()
     assert not AuditEvent.objects.filter(patient=patient, action="create").exists()

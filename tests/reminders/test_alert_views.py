@@ -35,7 +35,8 @@ def test_open_alerts_show_reason_and_source(client, patient, late_denosumab, tod
     client.force_login(patient.user)
     page = dashboard(client, patient)
     assert 'data-rule="DMAB-LATE"' in page
-    assert "Lyu" in page  # the source it rests on
+    assert "Lyu" not in page  # sources are for clinicians; patients get the learn page
+    assert 'href="/learn/denosumab/"' in page and "What this means" in page
     assert "decisions belong to you and your clinician" in page
 
 

@@ -35,7 +35,7 @@ from tracker.clinical.classify import (
 )
 from tracker.clinical.dates import add_months, days_covered, first_day
 from tracker.clinical.drugs import Drug
-from tracker.clinical.history import PatientHistory
+from tracker.clinical.history import CLASSIFYING_SITES, PatientHistory
 from tracker.clinical.schedule import NextScan, next_scan
 from tracker.clinical.therapy import (
     active_on,
@@ -49,8 +49,10 @@ from tracker.clinical.therapy import (
 
 # Section 6 (Cummings 2013; Lewiecki 2017; ASBMR/BHOF 2024): the default goal is
 # a T-score above -2.5 at these sites; a clinician may set another per patient.
+# Every site that classifies has a target (issue 11): the 33% radius, when measured,
+# can make the diagnosis, so a card saying "met" without it contradicts the headline.
 DEFAULT_TARGET_T_SCORE = Decimal("-2.5")
-TARGET_SITES: tuple[str, ...] = ("lumbar_spine", "total_hip", "femoral_neck")
+TARGET_SITES: tuple[str, ...] = CLASSIFYING_SITES
 # Section 7: "falls in the last 12 months" is a count.
 FALLS_WINDOW_MONTHS = 12
 

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from tracker.clinical.dates import age_on
+from tracker.clinical.dates import age_on, display_date
 from tracker.clinical.history import (
     CLASSIFYING_SITES,
     FRACTURE_SITE_LABELS,
@@ -217,7 +217,7 @@ def classify_latest(history: PatientHistory) -> Classification:
             side=result.side,
             scan_id=scan.id,
             scan_date=scan.date,
-            reason=f"{why}; {what} on the scan of {scan.date.isoformat()}",
+            reason=f"{why}; {what} on the scan of {display_date(scan.date)}",
             source=source,
         )
     latest = scans[-1]
@@ -262,7 +262,7 @@ def standing_diagnosis(history: PatientHistory, latest: Classification) -> Stand
             by_bmd.append(
                 (
                     scan.date,
-                    f"T-score {t_score} at {SITE_LABELS[result.site]} on {scan.date.isoformat()}",
+                    f"T-score {t_score} at {SITE_LABELS[result.site]} on {display_date(scan.date)}",
                 )
             )
         if t_score < T_NORMAL_MIN:
@@ -279,7 +279,7 @@ def standing_diagnosis(history: PatientHistory, latest: Classification) -> Stand
                 (
                     fracture.date,
                     f"fragility fracture ({FRACTURE_SITE_LABELS[fracture.site]}) "
-                    f"on {fracture.date.isoformat()}",
+                    f"on {display_date(fracture.date)}",
                 )
             )
         elif fracture.site in FRACTURE_ESTABLISHES_WITH_LOW_MASS and low_mass_days:
@@ -287,7 +287,7 @@ def standing_diagnosis(history: PatientHistory, latest: Classification) -> Stand
                 (
                     max(fracture.date, low_mass_days[0]),
                     f"fragility fracture ({FRACTURE_SITE_LABELS[fracture.site]}) "
-                    f"on {fracture.date.isoformat()} with low bone mass",
+                    f"on {display_date(fracture.date)} with low bone mass",
                 )
             )
 

@@ -1,10 +1,18 @@
-"""Calendar arithmetic the rules need: months, ages, and days on a drug."""
+"""Calendar arithmetic the rules need: months, ages, and days on a drug; and the one
+way the rules' texts write a date."""
 
 from __future__ import annotations
 
 import calendar
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def display_date(day: date) -> str:
+    """A date as the pages write it, "5 Jul 2026" (Django's "j M Y"), whatever the locale."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def add_months(day: date, months: int) -> date:

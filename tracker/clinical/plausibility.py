@@ -17,6 +17,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, ROUND_UP, Decimal
 from typing import Literal
 
+from tracker.clinical.dates import display_date
+
 Level = Literal["reject", "check"]
 
 # 1.1 [ours]: BMD in g/cm². Reject when <= 0 or > 2.5; check when < 0.35 or > 1.6.
@@ -191,8 +193,8 @@ def check_scan_date(
             Finding(
                 field="date",
                 level="reject",
-                message=f"The scan date {scan_date.isoformat()} is in the future "
-                f"(today is {today.isoformat()}).",
+                message=f"The scan date {display_date(scan_date)} is in the future "
+                f"(today is {display_date(today)}).",
             )
         )
     if birth_date is not None and scan_date < birth_date:
@@ -200,8 +202,8 @@ def check_scan_date(
             Finding(
                 field="date",
                 level="reject",
-                message=f"The scan date {scan_date.isoformat()} is before the date of birth "
-                f"({birth_date.isoformat()}).",
+                message=f"The scan date {display_date(scan_date)} is before the date of birth "
+                f"({display_date(birth_date)}).",
             )
         )
     return tuple(findings)
@@ -233,7 +235,7 @@ def _change_finding(
         level="check",
         message=f"The {site_label} BMD of {_fixed(bmd, 3)} g/cm² is "
         f"{pct.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)} % {direction} than on "
-        f"{ref_date.isoformat()} ({_fixed(ref_bmd, 3)} g/cm²), a change of {per_year} % per year "
+        f"{display_date(ref_date)} ({_fixed(ref_bmd, 3)} g/cm²), a change of {per_year} % per year "
         f"(more than {MAX_CHANGE_PCT_PER_YEAR} % per year is unusual). "
         "Please check it against the report.",
     )
@@ -251,11 +253,11 @@ def _gap_finding(
     if gap == 0:
         where = f"on the same day as another {site_label} scan"
     else:
-        where = f"only {gap} days from the {site_label} scan of {nearest.isoformat()}"
+        where = f"only {gap} days from the {site_label} scan of {display_date(nearest)}"
     return Finding(
         field="date",
         level="check",
-        message=f"This scan ({scan_date.isoformat()}) is {where}. Scans less than 6 months "
+        message=f"This scan ({display_date(scan_date)}) is {where}. Scans less than 6 months "
         f"({MIN_SCAN_GAP_DAYS} days) apart are unusual. Please check the date.",
     )
 

@@ -25,7 +25,7 @@ from tracker.clinical.classify import (
     lowest_result,
     sorted_scans,
 )
-from tracker.clinical.dates import add_months, age_on, birthday
+from tracker.clinical.dates import add_months, age_on, birthday, display_date
 from tracker.clinical.history import VERTEBRAL_FRACTURE_SITES, PatientHistory, Scan
 from tracker.clinical.therapy import active_on, bp_holiday, drug_of, holiday_resume_triggers
 
@@ -159,7 +159,7 @@ def _holiday_row(
             "bp_holiday",
             review,
             None,
-            f"bisphosphonate drug holiday since {holiday.first_day.isoformat()}: "
+            f"bisphosphonate drug holiday since {display_date(holiday.first_day)}: "
             f"a scan at the holiday review, {_years(BP_HOLIDAY_REVIEW_MONTHS)} "
             "into the holiday",
         )
@@ -202,7 +202,7 @@ def _interval(
             "therapy_changed",
             add_months(change, THERAPY_CHANGED_INTERVAL_MONTHS),
             THERAPY_CHANGED_INTERVAL_MONTHS,
-            f"treatment started or changed on {change.isoformat()}, after the last scan: "
+            f"treatment started or changed on {display_date(change)}, after the last scan: "
             f"{_years(THERAPY_CHANGED_INTERVAL_MONTHS)} after the change",
         )
         # A holiday begun since the last scan is also a change (section 11.2): both
@@ -253,7 +253,7 @@ def _interval(
             add_months(last.date, months),
             months,
             f"untreated, aged {GOURLAY_MIN_AGE} or over, lowest hip T-score {hip_t}: "
-            f"every {_years(months)} (Gourlay 2012)",
+            f"every {_years(months)}",
         )
     return (
         "untreated",
@@ -268,7 +268,7 @@ def _prompts(history: PatientHistory, last: Scan) -> tuple[ScanPrompt, ...]:
         ScanPrompt(
             kind="fracture",
             date=f.date,
-            reason=f"a fragility fracture on {f.date.isoformat()}, after your last scan: "
+            reason=f"a fragility fracture on {display_date(f.date)}, after your last scan: "
             "talk to your clinician about a scan now",
             key=f"fracture-{f.id}",
         )

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from tracker.clinical.change import ChangeRow, describe_site, significant_decreases
-from tracker.clinical.dates import merge_intervals
+from tracker.clinical.dates import display_date, merge_intervals
 from tracker.clinical.drugs import CATALOGUE, Drug
 from tracker.clinical.history import CLASSIFYING_SITES, Course, Dose, PatientHistory
 
@@ -145,7 +145,7 @@ def holiday_resume_triggers(
     start = holiday.first_day
     found = [
         ResumeTrigger(
-            date=f.date, text=f"a fracture on {f.date.isoformat()}", ident=f"fracture-{f.id}"
+            date=f.date, text=f"a fracture on {display_date(f.date)}", ident=f"fracture-{f.id}"
         )
         for f in history.fractures
         if f.fragility and f.date >= start
@@ -153,7 +153,7 @@ def holiday_resume_triggers(
     found += [
         ResumeTrigger(
             date=row.scan_date,
-            text=f"a significant loss at the {describe_site(row)} on {row.scan_date.isoformat()}",
+            text=f"a significant loss at the {describe_site(row)} on {display_date(row.scan_date)}",
             ident=f"scan-{row.scan_id}-{row.site}-{row.side}",
         )
         for row, _ in significant_decreases(

@@ -76,6 +76,7 @@ class Picture:
             ),
             "change_table": tables.change_table(history, assessment),
             "drug_history": tables.drug_history(history),
+            "has_exercise": bool(self.sessions),
             "exercise_weeks": tables.exercise_weeks(self.sessions, today=today, weeks=CHART_WEEKS),
             "exercise_kinds": [label for _, label in m.ExerciseKind.choices],
             "heights": sorted(history.heights, key=lambda h: h.date, reverse=True),

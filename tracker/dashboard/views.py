@@ -23,7 +23,7 @@ from tracker.clinical import exercise
 from tracker.dashboard.forms import ClinicalSettingsForm
 from tracker.dashboard.panel import PanelRow, panel_url_prefix
 from tracker.dashboard.picture import Picture, cache_key
-from tracker.learn import questions
+from tracker.learn import questions, topics
 from tracker.records import guards
 from tracker.records import models as m
 from tracker.records.kinds import KINDS
@@ -49,6 +49,14 @@ PANEL_FILTERS = {
 }
 
 
+# Each part of the dashboard -> its learn page (issue 11), keyed "bmd_chart" for templates.
+# Lazy (the URLconf is not loaded at import); the same for every patient, so cached
+# fragments may hold the links.
+LEARN_URLS = SimpleLazyObject(
+    lambda: {part.replace("-", "_"): topics.part_url(part) for part in topics.PART_PAGES}
+)
+
+
 def _picture(request, patient) -> dict:
     """The dashboard's context: the cached light part, the viewer's open alerts, and
     the heavy part as a lazy object that only a missing template fragment evaluates."""
@@ -68,7 +76,11 @@ def _picture(request, patient) -> dict:
         "today": today,
         "age": patient.age_on(today),
         "open_alerts": alerts,
-        "alert_rows": [(alert, _had_it_url(request, patient, alert)) for alert in alerts],
+        "alert_rows": [
+            (alert, _had_it_url(request, patient, alert), topics.rule_url(alert.rule_id))
+            for alert in alerts
+        ],
+        "learn": LEARN_URLS,
         "alert_urls": {
             action: reverse(f"reminders:{action}", args=[patient.pk])
             for action in ("done", "snooze", "acknowledge")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from tracker.clinical.dates import display_date
 from tracker.clinical.history import Course, PatientHistory
 from tracker.clinical.therapy import courses_by_start
 
@@ -97,6 +98,12 @@ def _alert(
 
 
 def _d(day: date) -> str:
+    """Dates in alert texts read as on the pages: "5 Jul 2026"."""
+    return display_date(day)
+
+
+def _key_day(day: date) -> str:
+    """Dates in alert keys and topics stay ISO: stored reminder states refer to them."""
     return day.isoformat()
 
 

@@ -12,6 +12,7 @@ from tracker.clinical.alerts.base import (
     _alert,
     _courses_of,
     _d,
+    _key_day,
 )
 from tracker.clinical.change import ChangeRow, describe_site, significant_decreases
 from tracker.clinical.classify import Classification, severe_since
@@ -113,7 +114,7 @@ def treatment_alerts(
     start = episode_start(history, today)
     if start is None:
         return []
-    topic = f"therapy:since-{_d(start)}"
+    topic = f"therapy:since-{_key_day(start)}"
     fractures = sorted(
         # Section 11.13: from the first day on therapy.
         (f for f in history.fractures if f.fragility and f.date >= start),
@@ -163,7 +164,7 @@ def treatment_alerts(
                     "for your clinician to review the treatment, not to stop it on your own.",
                     f"Treatment failure criteria (IOF) on therapy since {_d(start)}: {what}.",
                     reasons[0][0],
-                    f"since-{_d(start)}:" + ":".join(ident for _, _, ident in reasons),
+                    f"since-{_key_day(start)}:" + ":".join(ident for _, _, ident in reasons),
                     topic,
                 )
             ]

@@ -10,6 +10,7 @@ from tracker.clinical.alerts.base import (
     Alert,
     _alert,
     _d,
+    _key_day,
     _sentence,
 )
 from tracker.clinical.schedule import NextScan
@@ -33,7 +34,7 @@ def scan_alerts(scan: NextScan) -> list[Alert]:
         )
     elif scan.rule_id is not None:
         assert scan.due_date is not None and scan.overdue_from is not None
-        about = f"after-scan-{scan.last_scan_id}:due-{_d(scan.due_date)}"
+        about = f"after-scan-{scan.last_scan_id}:due-{_key_day(scan.due_date)}"
         topic = f"scan:after-scan-{scan.last_scan_id}"
         if scan.level == "overdue":
             found.append(

@@ -55,9 +55,9 @@ def _score(value: Decimal | None) -> str:
 def _change_text(change: Change | None, row: ChangeRow) -> str:
     if change is None:
         return "new baseline (new scanner make)" if row.segment > 0 else "baseline"
-    verdict = "significant" if change.significant else "within LSC"
+    verdict = "significant" if change.significant else "within the margin of error"
     if change.estimated:
-        verdict += ", estimated LSC"
+        verdict += ", estimated margin"
     if change.comparability == "uncertain":
         verdict += ", comparability uncertain"
     pct = "0.0" if change.pct == 0 else f"{change.pct:+.1f}"

@@ -89,7 +89,9 @@ def exercise_weekly(sessions: Iterable[Session], *, today: date, weeks: int = 12
     layout = _base_layout("Exercise per week", subtitle=EXERCISE_TARGETS_NOTE)
     layout["barmode"] = "stack"
     # No axis title: a horizontal legend sits where it would be; the hover says "week of".
-    layout["xaxis"] = {"type": "category"}
+    # The legend hangs below the week labels (which turn on a phone), not over them.
+    layout["xaxis"] = {"type": "category", "automargin": True}
+    layout["margin"]["b"] = 120
     highest = max((sum(m for _, m in week) for _, week in totals), default=0)
     # An explicit range keeps the target line and its label inside the plot.
     layout["yaxis"] = {
@@ -97,7 +99,7 @@ def exercise_weekly(sessions: Iterable[Session], *, today: date, weeks: int = 12
         "range": [0, round(max(highest, AEROBIC_MINUTES_PER_WEEK) * 1.2)],
         "automargin": True,
     }
-    layout["legend"]["traceorder"] = "normal"
+    layout["legend"].update(traceorder="normal", y=-0.35, yanchor="top")
     layout["shapes"] = [
         {
             "type": "line",

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from tracker.clinical.alerts import HEIGHT_LOSS_FROM_TALLEST_CM, HEIGHT_LOSS_MEASURED_CM
+from tracker.clinical.dates import add_months
 from tracker.clinical.history import Height, PatientHistory
 from tracker.dashboard.charts.common import (
     BLACK,
@@ -102,6 +103,13 @@ def height_chart(history: PatientHistory) -> Figure:
         traces.append(_height_trace(reported, "Self-reported", GREEN, "dot"))
     layout = _base_layout("Height")
     layout["xaxis"] = {"type": "date"}
+    if len(heights) == 1:
+        # One point: plotly would span a few milliseconds around it; show a year of dates.
+        only = heights[0].date
+        layout["xaxis"].update(
+            range=[add_months(only, -6).isoformat(), add_months(only, 6).isoformat()],
+            tickformat="%b %Y",
+        )
     layout["yaxis"] = {"title": {"text": "Height (cm)"}, "automargin": True}
     reference = height_reference(history)
     if reference is not None:
@@ -117,8 +125,7 @@ def height_chart(history: PatientHistory) -> Figure:
             ),
             _hline(
                 _num(reference.threshold_cm, 1),
-                f"{drop:.1f} cm below it: {reference.threshold_cm:.1f} cm, "
-                "ask about a spine X-ray or VFA",
+                f"{drop:.1f} cm below it: {reference.threshold_cm:.1f} cm, ask about a spine X-ray",
                 "solid",
                 "bottom",
                 colour=VERMILLION,

@@ -52,7 +52,7 @@ def bmd_summary(history: PatientHistory, assessment: Assessment) -> str:
         if change is None:
             where = " on the new scanner make" if latest.segment > 0 else ""
             sentences.append(
-                f"{name} BMD {latest.bmd:.3f} g/cm² on {_day(latest.scan_date)}, "
+                f"{name} bone density (BMD) {latest.bmd:.3f} g/cm² on {_day(latest.scan_date)}, "
                 f"the first scan{where}, so no change yet{t_note}."
             )
             continue
@@ -64,8 +64,10 @@ def bmd_summary(history: PatientHistory, assessment: Assessment) -> str:
             moved = "changed by 0.0 %"
         verdict = "a significant change" if change.significant else "not a significant change"
         if change.estimated:
-            verdict += " (estimated LSC)"
-        sentences.append(f"{name} BMD {moved} since {change.ref_date.year}, {verdict}{t_note}.")
+            verdict += " (judged with an estimated margin of error)"
+        sentences.append(
+            f"{name} bone density {moved} since {change.ref_date.year}, {verdict}{t_note}."
+        )
     for day, makes in _segment_starts(history, rows, assessment.today):
         sentences.append(
             f"The scanner make changed on {_day(day)} ({makes}): scans before and after are "
@@ -157,7 +159,8 @@ def height_summary(history: PatientHistory) -> str:
         )
     loss = reference.cm - current.cm
     verdict = (
-        f"at or past the {drop:.1f} cm mark where a spine X-ray or VFA is worth asking about"
+        f"at or past the {drop:.1f} cm mark where a spine X-ray or a vertebral fracture "
+        "assessment (VFA) is worth asking about"
         if loss >= drop
         else f"less than the {drop:.1f} cm mark for height loss"
     )
