@@ -1,0 +1,56 @@
+"""Accessibility as a keyboard user meets it (issue 11, item 11): axe-core runs on every page
+the browser tests load (tests/browser/conftest.py) and this file checks that the check bites;
+the focus ring shows; the current page is marked; a refused form puts focus on its first error."""
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import sign_in
+from tests.conftest import PASSWORD, make_patient
+
+
+def test_axe_fails_a_page_with_a_known_violation(open_page, live_server, db):
+    page = open_page("visitor")
+    page.go("/accounts/login/")
+    assert page.audited[-1].endswith("/accounts/login/")  # audited on load, and clean
+    assert not page.problems
+    page.page.evaluate(
+        "document.querySelector('main').appendChild(document.createElement('img')).src ="
+        " '/static/img/favicon.svg'"
+    )
+    page.audit()
+    assert any(problem.startswith("axe image-alt") for problem in page.problems), page.problems
+    page.problems.clear()  # the violation was the point of this test: take it away again
+    page.page.evaluate("document.querySelector('main img').remove()")
+    page.audit()
+    assert not page.problems
+
+
+def test_the_keyboard_focus_ring_shows_and_the_current_page_is_marked(open_page, transactional_db):
+    pat = make_patient("pat@example.com", "Pat Patient")
+    page = open_page("patient")
+    sign_in(page, "pat@example.com", PASSWORD)
+    page.go("/accounts/sharing/")
+    current = page.page.locator("nav a[aria-current=page]")
+    expect(current).to_have_count(1)
+    expect(current).to_have_text("Sharing")
+    assert current.evaluate("a => getComputedStyle(a).fontWeight") == "700"
+    page.page.keyboard.press("Tab")  # the skip link comes first
+    page.page.keyboard.press("Tab")
+    focused = page.page.evaluate_handle("document.activeElement")
+    outline = focused.evaluate("e => getComputedStyle(e).outlineStyle + ' ' + e.textContent")
+    assert outline == "solid BoneTrack"
+    page.go(f"/patients/{pat.pk}/")
+    expect(page.page.locator("nav a[aria-current=page]")).to_have_text("My record")
+
+
+def test_a_refused_form_puts_focus_on_its_first_error(open_page, transactional_db):
+    pat = make_patient("pat@example.com", "Pat Patient")
+    page = open_page("patient", viewport={"width": 390, "height": 844})
+    sign_in(page, "pat@example.com", PASSWORD)
+    page.go(f"/patients/{pat.pk}/falls/add/")
+    expect(page.page.locator("#id_date")).not_to_be_focused()
+    page.page.fill("#id_date", "2999-01-01")
+    page.page.click("button:has-text('Save')")
+    expect(page.page.locator(".invalid-feedback")).to_contain_text("future")
+    expect(page.page.locator("#id_date")).to_be_focused()
+    page.shot("focus-on-error")
