@@ -54,3 +54,29 @@ def test_a_refused_form_puts_focus_on_its_first_error(open_page, transactional_d
     expect(page.page.locator(".invalid-feedback")).to_contain_text("future")
     expect(page.page.locator("#id_date")).to_be_focused()
     page.shot("focus-on-error")
+
+
+def test_larger_text_chosen_on_the_account_page_makes_every_page_larger(
+    open_page, transactional_db
+):
+    pat = make_patient("pat@example.com", "Pat Patient")
+    page = open_page("patient", viewport={"width": 390, "height": 844})
+    sign_in(page, "pat@example.com", PASSWORD)
+    page.go(f"/patients/{pat.pk}/")
+    heading = page.page.locator("h1").first
+    before = heading.evaluate("h => parseFloat(getComputedStyle(h).fontSize)")
+    root = "parseFloat(getComputedStyle(document.documentElement).fontSize)"
+    assert page.page.evaluate(root) == 16
+
+    page.go("/accounts/account/")
+    page.page.check("text=Show larger text on every page")
+    page.page.click("button:has-text('Save my text size')")
+    expect(page.page.locator(".alert-success")).to_contain_text("Text is now larger")
+    page.shot("account-larger")
+
+    page.go(f"/patients/{pat.pk}/")
+    assert page.page.evaluate(root) == 20
+    after = heading.evaluate("h => parseFloat(getComputedStyle(h).fontSize)")
+    assert after > before * 1.15  # headings scale with the viewport too (Bootstrap RFS)
+    assert page.page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.shot("record-larger")
