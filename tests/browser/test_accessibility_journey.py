@@ -34,11 +34,23 @@ def test_the_keyboard_focus_ring_shows_and_the_current_page_is_marked(open_page,
     expect(current).to_have_count(1)
     expect(current).to_have_text("Sharing")
     assert current.evaluate("a => getComputedStyle(a).fontWeight") == "700"
+    ring = (
+        "e => [e.textContent, getComputedStyle(e).outlineStyle, getComputedStyle(e).outlineColor]"
+    )
+    amber = "rgb(255, 191, 71)"
     page.page.keyboard.press("Tab")  # the skip link comes first
     page.page.keyboard.press("Tab")
-    focused = page.page.evaluate_handle("document.activeElement")
-    outline = focused.evaluate("e => getComputedStyle(e).outlineStyle + ' ' + e.textContent")
-    assert outline == "solid BoneTrack"
+    assert page.page.evaluate_handle("document.activeElement").evaluate(ring) == [
+        "BoneTrack",
+        "solid",
+        amber,
+    ]
+    page.page.keyboard.press("Tab")  # Bootstrap's nav links had only a faint blue glow
+    assert page.page.evaluate_handle("document.activeElement").evaluate(ring) == [
+        "My record",
+        "solid",
+        amber,
+    ]
     page.go(f"/patients/{pat.pk}/")
     expect(page.page.locator("nav a[aria-current=page]")).to_have_text("My record")
 
