@@ -5,7 +5,8 @@
 (function () {
   "use strict";
   var first = document.querySelector(
-    "main .is-invalid, main form .alert-danger, main .invalid-feedback, main .errorlist"
+    "main .is-invalid, main form .alert-danger, main .alert-danger[role=alert], " +
+      "main .invalid-feedback, main .errorlist"
   );
   if (!first) {
     return;

@@ -92,3 +92,17 @@ def test_larger_text_chosen_on_the_account_page_makes_every_page_larger(
     assert after > before * 1.15  # headings scale with the viewport too (Bootstrap RFS)
     assert page.page.evaluate("document.documentElement.scrollWidth") <= 390
     page.shot("record-larger")
+
+
+def test_a_refused_import_puts_focus_on_its_error_message(open_page, transactional_db, tmp_path):
+    pat = make_patient("pat@example.com", "Pat Patient")
+    page = open_page("patient")
+    sign_in(page, "pat@example.com", PASSWORD)
+    page.go(f"/patients/{pat.pk}/import/csv/")
+    upload = tmp_path / "records.zip"
+    upload.write_bytes(b"not a zip file")
+    page.page.set_input_files("input[type=file]", str(upload))
+    page.page.click("button:has-text('Import')")
+    message = page.page.locator("main .alert-danger, main .is-invalid").first
+    expect(message).to_be_visible()
+    expect(message).to_be_focused()
