@@ -1,5 +1,6 @@
-"""Playwright driving the system Chromium. Skipped, with the reason, when no
-Chromium is found; in CI (CI=true) a missing browser is a failure instead."""
+"""Playwright driving the system Chromium, with axe-core checking every app page a test
+visits. Skipped, with the reason, when no Chromium or no axe-core is found; in CI (CI=true)
+either missing is a failure instead."""
 
 import os
 import shutil
@@ -12,7 +13,14 @@ import pytest
 # tests make between page actions are still plain synchronous code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+# axe-core comes from the npm registry, outside the repository: .ci/run installs it with
+# `npm install --prefix .axe axe-core@<version>`; AXE_CORE_PATH points elsewhere.
+AXE_DEFAULT = ROOT / ".axe" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# The Django admin is Django's own, outside what we test for accessibility.
+AXE_EXCEPT_PATHS = ("/admin/",)
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -35,6 +43,17 @@ def find_chromium() -> str | None:
     return None
 
 
+def find_axe() -> Path | None:
+    candidate = Path(os.environ.get("AXE_CORE_PATH") or AXE_DEFAULT)
+    return candidate if candidate.is_file() else None
+
+
+def skip_or_fail(reason: str) -> None:
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI must run the browser tests: {reason}")
+    pytest.skip(reason)
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
@@ -45,10 +64,7 @@ def pytest_collection_modifyitems(config, items):
 def browser():
     executable = find_chromium()
     if executable is None:
-        reason = "no Chromium found (install Debian's chromium or set CHROMIUM_PATH)"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"CI must run the browser tests: {reason}")
-        pytest.skip(reason)
+        skip_or_fail("no Chromium found (install Debian's chromium or set CHROMIUM_PATH)")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError as exc:  # pragma: no cover - the dev requirements install it
@@ -61,8 +77,33 @@ def browser():
         chromium.close()
 
 
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    path = find_axe()
+    if path is None:
+        skip_or_fail("no axe-core found (npm install --prefix .axe axe-core, or set AXE_CORE_PATH)")
+    return path.read_text()
+
+
+# One run at a time per document (axe refuses a second concurrent run); the audit on load and
+# the audit after go() share one result unless asked to run again.
+AXE_RUN = """async ([tags, again]) => {
+  if (!window.__axeResult || again) {
+    const run = () => axe.run(document, {runOnly: {type: "tag", values: tags}});
+    window.__axeResult = (window.__axeResult || Promise.resolve()).then(run, run).then(
+      (result) => result.violations.map((v) => ({
+        id: v.id, impact: v.impact, help: v.help,
+        nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ")),
+      }))
+    );
+  }
+  return await window.__axeResult;
+}"""
+
+
 class Page:
-    """One person's browser tab that fails the test on console errors or CSP violations."""
+    """One person's browser tab that fails the test on console errors, CSP violations or
+    any WCAG 2.1 A/AA violation axe-core finds on an app page it loaded."""
 
     def __init__(self, context, base_url: str, name: str):
         self.page = context.new_page()
@@ -71,8 +112,43 @@ class Page:
         self.problems: list[str] = []
         self.allowed: list[str] = []
         self.shots = 0
+        self.audited: list[str] = []
         self.page.on("console", self._console)
         self.page.on("pageerror", lambda exc: self.problems.append(f"page error: {exc}"))
+        # Every document that finishes loading is audited, whether a test reached it with
+        # go() or with a click; audit() again after in-page changes that matter.
+        self.page.on("load", lambda _: self._audit_quietly())
+
+    def audit(self, *, again: bool = True) -> None:
+        """Run axe-core on the document now showing; record each violation as a problem."""
+        url = self.page.url
+        if not url.startswith(self.base_url):
+            return
+        if url.removeprefix(self.base_url).startswith(AXE_EXCEPT_PATHS):
+            return
+        violations = self.page.evaluate(AXE_RUN, [AXE_TAGS, again])
+        if url not in self.audited[-1:]:
+            self.audited.append(url)
+        for violation in violations:
+            problem = (
+                f"axe {violation['id']} ({violation['impact']}) on {url}: {violation['help']}"
+                f" at {', '.join(violation['nodes'])}"
+            )
+            if problem not in self.problems:
+                self.problems.append(problem)
+
+    def _audit_quietly(self) -> None:
+        # A test may leave the page before the audit finishes: that document is gone, and
+        # the page it went to is audited when it loads.
+        from playwright.sync_api import Error
+
+        if self.page.is_closed():
+            return
+        try:
+            self.audit(again=False)
+        except Error as exc:
+            if "context was destroyed" not in str(exc) and "navigat" not in str(exc):
+                raise
 
     def _console(self, message):
         if message.type == "error" and not any(text in message.text for text in self.allowed):
@@ -80,6 +156,7 @@ class Page:
 
     def go(self, path: str):
         response = self.page.goto(self.base_url + path)
+        self._audit_quietly()
         return response
 
     def shot(self, label: str) -> Path:
@@ -94,26 +171,33 @@ class Page:
         self.allowed.append("the server responded with a status of 404")
 
     def assert_clean(self):
+        self._audit_quietly()
         assert not self.problems, "\n".join(self.problems)
 
 
 @pytest.fixture
-def open_page(browser, live_server, request):
+def open_page(browser, axe_source, live_server, request):
     contexts = []
     pages = []
 
     def make(name: str, *, viewport=None) -> Page:
         context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900})
+        # Added through the DevTools protocol, axe-core runs beside the page's strict CSP
+        # without loosening it: the CSP still applies to the app's own scripts and styles.
+        context.add_init_script(script=axe_source)
         contexts.append(context)
         page = Page(context, live_server.url, f"{request.node.name}-{name}")
         pages.append(page)
         return page
 
     yield make
+    for page in pages:
+        if not page.page.is_closed():
+            page._audit_quietly()  # the page each test ends on
     for context in contexts:
         context.close()
     for page in pages:
-        page.assert_clean()
+        assert not page.problems, "\n".join(page.problems)
 
 
 def app_code(key: bytes, *, after_step: int = -1) -> tuple[str, int]:

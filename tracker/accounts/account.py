@@ -27,6 +27,15 @@ def set_time_zone(request, *, form) -> str:
     return name
 
 
+def set_text_size(request, *, form) -> bool:
+    """Save the TextSizeForm of `request.user`; returns whether text is now larger."""
+    user = form.save()
+    if form.has_changed():
+        size = "larger" if user.large_text else "standard"
+        record(request, user, audit.Action.UPDATE, f"text size: {size}")
+    return user.large_text
+
+
 SCRUBBED = "(removed when the account was deleted)"
 
 

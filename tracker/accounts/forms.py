@@ -169,6 +169,15 @@ class TimeZoneForm(forms.ModelForm):
         )
 
 
+class TextSizeForm(forms.ModelForm):
+    """Larger text on every page (issue 11): kept on the account, so it follows the person."""
+
+    class Meta:
+        model = User
+        fields = ["large_text"]
+        labels = {"large_text": "Show larger text on every page"}
+
+
 class CodeForm(forms.Form):
     code = forms.CharField(
         label="Code",

@@ -62,6 +62,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     # A change of address waits here until the new address is confirmed; the old
     # one stays in use (sign-in, reminders) until then.
     pending_email = models.EmailField("new email, waiting for confirmation", blank=True)
+    # Issue 11: every page in larger type for this person (chosen on the Account page).
+    large_text = models.BooleanField("larger text", default=False)
 
     objects = UserManager()
 

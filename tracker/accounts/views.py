@@ -20,6 +20,7 @@ from tracker.accounts.forms import (
     EmailChangeForm,
     EmailForm,
     PatientProfileForm,
+    TextSizeForm,
     TimeZoneForm,
 )
 from tracker.accounts.models import AuditEvent, CareLink, Role
@@ -131,11 +132,12 @@ def confirm_email_send(request):
 
 @require_http_methods(["GET", "POST"])
 def account(request):
-    """Every user's own settings: email address and time zone."""
+    """Every user's own settings: email address, time zone and text size."""
     user, which = request.user, request.POST.get("form")
     data = request.POST if request.method == "POST" else None
     email_form = EmailChangeForm(user, data if which == "email" else None, prefix="email")
     zone_form = TimeZoneForm(data if which == "time_zone" else None, instance=user, prefix="zone")
+    text_form = TextSizeForm(data if which == "text_size" else None, instance=user, prefix="text")
     if which == "email" and email_form.is_valid():
         address = email_form.cleaned_data["email"]
         if verification.request_change(request, user=user, new_email=address):
@@ -151,13 +153,16 @@ def account(request):
         name = account_events.set_time_zone(request, form=zone_form)
         messages.success(request, f"Your time zone is now {name}.")
         return redirect("accounts:account")
+    if which == "text_size" and text_form.is_valid():
+        larger = account_events.set_text_size(request, form=text_form)
+        messages.success(request, "Text is now larger." if larger else "Text is now standard size.")
+        return redirect("accounts:account")
     if which == "cancel":
         verification.cancel_change(request, user=user)
         messages.info(request, "The change of email address is cancelled.")
         return redirect("accounts:account")
-    return render(
-        request, "accounts/account.html", {"email_form": email_form, "zone_form": zone_form}
-    )
+    forms = {"email_form": email_form, "zone_form": zone_form, "text_form": text_form}
+    return render(request, "accounts/account.html", forms)
 
 
 @patient_required
