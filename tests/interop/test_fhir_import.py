@@ -252,7 +252,7 @@ def test_drugs_are_read_by_name_or_refused(patient, rf):
     }
     orphan = {"resourceType": "Bundle", "entry": [dose]}
     assert import_bundle(patient, orphan, request=request).errors == [
-        "A dose of Denosumab on 2021-01-01 has no course."
+        "A dose of Denosumab on 1 Jan 2021 has no course."
     ]
     good = {"resourceType": "Bundle", "entry": [statement("s1", "denosumab"), dose]}
     result = import_bundle(patient, good, request=request)

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from tracker.accounts.models import AuditEvent, Patient
 from tracker.clinical import plausibility
+from tracker.clinical.dates import display_date
 from tracker.clinical.drugs import CATALOGUE
 from tracker.interop import fhir_codes as c
 from tracker.interop.fhir_read import (
@@ -361,7 +362,9 @@ def _new_doses(patient, plan: _Plan, courses: dict, result) -> list[m.Dose]:
             ]
             course = max(covering, key=lambda x: x.start, default=None)
         if course is None or course.drug != drug:
-            raise Problem(f"A dose of {CATALOGUE[drug].name} on {when} has no course.")
+            raise Problem(
+                f"A dose of {CATALOGUE[drug].name} on {display_date(when)} has no course."
+            )
         course = getattr(course, "same_as", course)
         if (drug, course.start, when) in existing:
             result.already_there += 1

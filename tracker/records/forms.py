@@ -91,6 +91,11 @@ class SiteResultForm(forms.ModelForm):
             "facility_lsc_g",
             "facility_lsc_pct",
         ]
+        # Plain words first (issue 11): the abbreviation only beside them.
+        labels = {
+            "facility_lsc_g": "the scanning centre's margin of error, LSC (g/cm²)",
+            "facility_lsc_pct": "the scanning centre's margin of error, LSC (%)",
+        }
 
     def __init__(self, *args, previous=None, scan_date=None, **kwargs):
         # previous: {(site, side): [(date, bmd), ...]} from the patient's other scans
