@@ -70,7 +70,13 @@ def seed():
     settle(big)
 
     users = User.objects.bulk_create(
-        User(email=f"p{i}@example.com", full_name=f"Patient {i:05d}", role="patient")
+        # Confirmed addresses: reminders go only to those (issue 9).
+        User(
+            email=f"p{i}@example.com",
+            full_name=f"Patient {i:05d}",
+            role="patient",
+            email_verified_at=timezone.now(),
+        )
         for i in range(REMINDER_PATIENTS)
     )
     patients = Patient.objects.bulk_create(
