@@ -17,6 +17,7 @@ from django.db import models
 from django.forms import modelform_factory
 from django.utils import timezone
 
+from tracker.accounts.forms import PatientProfileForm
 from tracker.accounts.models import AuditEvent, Patient
 from tracker.interop.csv_checks import ImportRefused, Problem, parse, unpack
 from tracker.interop.csv_format import FILES, PROFILE, Column, CsvKind, escape
@@ -25,19 +26,8 @@ from tracker.records import lifestyle_forms
 from tracker.records import models as m
 from tracker.records.changes import change_record
 
-PROFILE_FIELDS = [
-    "birth_date",
-    "sex",
-    "menopausal_status",
-    "tallest_height_cm",
-    "current_smoking",
-    "alcohol_3_or_more_units",
-    "glucocorticoids",
-    "glucocorticoids_since",
-    "parental_hip_fracture",
-    "rheumatoid_arthritis",
-    "secondary_causes",
-]
+# The profile is exported with the fields its form edits (one list).
+PROFILE_FIELDS = PatientProfileForm._meta.fields
 FORMS = {
     m.Scan: f.ScanForm,
     m.MedicationCourse: f.CourseForm,

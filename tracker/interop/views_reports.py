@@ -16,8 +16,8 @@ from tracker.interop import reports, review, uploads
 from tracker.interop.models import UploadedReport
 from tracker.records import forms, guards
 from tracker.records.changes import change_record
+from tracker.records.history import previous_results
 from tracker.records.models import Provenance, Scan
-from tracker.records.views import _previous_results
 
 Action = AuditEvent.Action
 SAFE_TYPES = {uploads.PDF, uploads.PNG, uploads.JPEG, uploads.FHIR_JSON}
@@ -104,7 +104,7 @@ def report_review(request, patient_id: int, report_id: int):
     form = forms.ScanForm(data, instance=scan, **kwargs)
     scan_date = form.cleaned_data.get("date") if form.is_valid() else None
     sites = forms.site_formset(
-        data, scan=scan, previous=_previous_results(patient), scan_date=scan_date
+        data, scan=scan, previous=previous_results(patient), scan_date=scan_date
     )
     if request.method == "POST":
 

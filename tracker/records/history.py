@@ -198,3 +198,13 @@ def history_page(patient: Patient, *, kind: str | None, page: str | None, per_pa
         entry.patient = patient  # entered_by_label() compares with the patient's user
         entries.append((KINDS[slug], entry))
     return current, entries
+
+
+def previous_results(patient: Patient, exclude_scan_id: int | None = None) -> dict:
+    """{(site, side): [(scan date, BMD), ...]} of the patient's other scans: what the
+    scan form's change-per-year check compares a new value with (rule book 1.1)."""
+    previous = defaultdict(list)
+    rows = m.SiteResult.objects.filter(scan__patient=patient).exclude(scan_id=exclude_scan_id)
+    for site, side, when, bmd in rows.values_list("site", "side", "scan__date", "bmd"):
+        previous[(site, side)].append((when, bmd))
+    return previous

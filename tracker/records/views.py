@@ -1,5 +1,3 @@
-from collections import defaultdict
-
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,7 +10,7 @@ from tracker.accounts.models import AuditEvent
 from tracker.records import forms, guards
 from tracker.records import models as m
 from tracker.records.changes import change_record
-from tracker.records.history import history_page
+from tracker.records.history import history_page, previous_results
 from tracker.records.kinds import KINDS
 
 
@@ -176,14 +174,6 @@ def dose_add(request, patient_id: int, course_id: int):
     )
 
 
-def _previous_results(patient, exclude_scan_id=None):
-    previous = defaultdict(list)
-    rows = m.SiteResult.objects.filter(scan__patient=patient).exclude(scan_id=exclude_scan_id)
-    for site, side, when, bmd in rows.values_list("site", "side", "scan__date", "bmd"):
-        previous[(site, side)].append((when, bmd))
-    return previous
-
-
 @require_http_methods(["GET", "POST"])
 def scan_form(request, patient_id: int, pk: int | None = None):
     """A scan and its sites on one page, saved together or not at all."""
@@ -200,7 +190,7 @@ def scan_form(request, patient_id: int, pk: int | None = None):
     sites = forms.site_formset(
         request.POST or None,
         scan=scan,
-        previous=_previous_results(patient, scan.pk),
+        previous=previous_results(patient, scan.pk),
         scan_date=scan_date,
     )
     if request.method == "POST":
