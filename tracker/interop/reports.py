@@ -197,12 +197,13 @@ def _render(page, dpi: int, max_pixels: int) -> Image.Image:
 
 
 def _read_photo(data: bytes, deadline: float) -> ReadReport:
+    # A damaged or oversized photo is refused for what it is, with or without OCR here.
+    image = clean_image(data)
     if not ocr_available():
         raise ReportError(
             "Photos are read with OCR (Tesseract), which is not installed on this server. "
             "Upload the PDF report instead, or type the values."
         )
-    image = clean_image(data)
     text = _ocr(image, deadline)
     report = parse_text(text, method="ocr")
     preview = image.copy()
