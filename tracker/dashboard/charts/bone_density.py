@@ -50,6 +50,7 @@ BAND_OSTEOPOROSIS = "rgba(213, 94, 0, 0.14)"
 # Courses of treatment: the medication chart's class colour, this light, so the lines
 # and their markers keep their contrast over it; where two courses overlap, the shades add.
 COURSE_SHADE_ALPHA = 0.12
+COURSE_EDGE_ALPHA = 0.6
 COURSE_LEGEND_SUFFIX = " (shaded)"
 # Two courses starting closer than this would print their names on top of each other.
 LABEL_CROWDED_DAYS = 365
@@ -144,9 +145,9 @@ def _break_annotations(starts: Sequence[tuple[date, str]]) -> list[dict[str, Any
     ]
 
 
-def _shade(hex_colour: str) -> str:
+def _shade(hex_colour: str, alpha: float) -> str:
     red, green, blue = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({red}, {green}, {blue}, {COURSE_SHADE_ALPHA})"
+    return f"rgba({red}, {green}, {blue}, {alpha})"
 
 
 def course_periods(history: PatientHistory, today: date) -> list[tuple[Course, date]]:
@@ -178,8 +179,12 @@ def _course_shapes(history: PatientHistory, today: date) -> list[dict[str, Any]]
                 "x1": last.isoformat(),
                 "y0": 0,
                 "y1": 1,
-                "fillcolor": _shade(CLASS_COLOURS[drug.drug_class]),
-                "line": {"width": 0},
+                "fillcolor": _shade(CLASS_COLOURS[drug.drug_class], COURSE_SHADE_ALPHA),
+                # An edge in the class colour: two courses of one class in a row stay two.
+                "line": {
+                    "color": _shade(CLASS_COLOURS[drug.drug_class], COURSE_EDGE_ALPHA),
+                    "width": 1,
+                },
                 "layer": "below",
                 "name": CLASS_LABELS[drug.drug_class] + COURSE_LEGEND_SUFFIX,
                 "legendgroup": f"course:{drug.drug_class}",
@@ -230,7 +235,8 @@ def bmd_trend(
     one "significant change" marker trace per series that has one, then the
     T-score lines (per series and segment, `visible: false`). The updatemenu's
     button 0 ("BMD") and 1 ("T-score") swap the visibility, the y-axis title and
-    `layout.shapes` (the WHO bands appear with the T-score view only).
+    `layout.shapes` (the WHO bands appear with the T-score view only, the shaded
+    courses of treatment with the BMD view only: change is judged on BMD).
     """
     rows = assessment.change_rows
     layout = _base_layout("Bone density over time")
@@ -384,7 +390,8 @@ def bmd_trend(
                     "args": [
                         {"visible": t_view},
                         {
-                            "shapes": bands + courses + breaks,
+                            # The WHO bands instead of the courses: both shaded, they blur.
+                            "shapes": bands + breaks,
                             "yaxis.title.text": T_AXIS_TITLE,
                             "yaxis.autorange": True,
                         },
