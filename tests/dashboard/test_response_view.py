@@ -73,7 +73,7 @@ def test_the_clinician_reads_the_lsc_and_the_rule(client, treated, clinician, na
     client.force_login(clinician)
     html = client.get(reverse(name, args=[treated.pk])).content.decode()
     part = _section(html)
-    assert "significant (≥ LSC)" in part and "not significant (< LSC)" in part
+    assert "Significant (≥ LSC)" in part and "Not significant (< LSC)" in part
     assert "LSC 5.3 % (default, estimated)" in part
     assert "No scan during the course yet" in part and "section 11.28" in part
     assert f"{reverse('learn:rules')}#convention-11-28" in html
