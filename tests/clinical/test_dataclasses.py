@@ -11,6 +11,7 @@ from tracker.clinical import (
     drugs,
     exercise,
     plausibility,
+    response,
     schedule,
     summary,
     therapy,
@@ -42,6 +43,8 @@ from tracker.clinical.alerts import Alert
         exercise.WeekSummary,
         plausibility.Finding,
         drugs.Drug,
+        response.SiteResponse,
+        response.CourseResponse,
     ],
 )
 def test_result_dataclasses_are_keyword_only(cls):

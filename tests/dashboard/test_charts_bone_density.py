@@ -1,8 +1,8 @@
 """The bone density figure (charts.bone_density): BMD and T-score views, scanner breaks."""
 
-from datetime import date
+from datetime import date, timedelta
 
-from tests.clinical.builders import D, history, profile, scan, site
+from tests.clinical.builders import D, course, history, profile, scan, site
 from tests.dashboard.conftest import (
     S1,
     S2,
@@ -206,3 +206,63 @@ def test_bmd_trend_shares_the_x_range():
     x_range = shared_x_range(hist, TODAY)
     fig = valid(bmd_trend(hist, assess(hist, TODAY), x_range=x_range))
     assert fig["layout"]["xaxis"]["range"] == x_range
+
+
+# --- what each drug did: a shaded period per course (issue 12, item 6) ---------------------
+
+
+def courses_of(shapes):
+    return [s for s in shapes if s.get("legendgroup", "").startswith("course:")]
+
+
+def test_each_course_is_a_shaded_period_coloured_by_class_in_the_bmd_view():
+    courses = (
+        course(1, "alendronate", date(2016, 3, 1), date(2019, 2, 28), "switched"),
+        course(2, "teriparatide", date(2019, 3, 1), date(2020, 12, 31), "course_completed"),
+        course(3, "denosumab", date(2021, 2, 1)),
+        course(4, "raloxifene", date(2021, 6, 1), date(2022, 1, 1), "other"),
+        course(5, "zoledronic_acid", TODAY + timedelta(days=1)),  # not started yet: not drawn
+    )
+    hist = two_site_history(courses=courses)
+    fig = valid(bmd_trend(hist, assess(hist, TODAY)))
+    shaded = courses_of(fig["layout"]["shapes"])
+    assert [(s["x0"], s["x1"]) for s in shaded] == [
+        ("2016-03-01", "2019-02-28"),
+        ("2019-03-01", "2020-12-31"),
+        ("2021-02-01", TODAY.isoformat()),  # running: to today
+        ("2021-06-01", "2022-01-01"),
+    ]
+    assert [s["label"]["text"] for s in shaded] == [
+        "Alendronate",
+        "Teriparatide",
+        "Denosumab",
+        "Raloxifene",
+    ]
+    # Light shades of the medication chart's class colours, behind the lines.
+    assert shaded[0]["fillcolor"] == "rgba(0, 114, 178, 0.12)"  # antiresorptive blue
+    assert shaded[1]["fillcolor"] == "rgba(230, 159, 0, 0.12)"  # anabolic orange
+    assert all(s["layer"] == "below" and s["yref"] == "paper" for s in shaded)
+    assert all(s["label"]["font"]["size"] >= 14 for s in shaded)
+    # One legend entry per class.
+    assert [(s["name"], s["showlegend"]) for s in shaded] == [
+        ("Antiresorptive (shaded)", True),
+        ("Anabolic (shaded)", True),
+        ("Antiresorptive (shaded)", False),
+        ("Antiresorptive (shaded)", False),
+    ]
+    # A course starting within a year of the one before puts its name at the bottom.
+    assert [s["label"]["textposition"] for s in shaded] == [
+        "top left",
+        "top left",
+        "top left",
+        "bottom left",
+    ]
+    bmd, t_score = buttons(fig)
+    assert courses_of(bmd["args"][1]["shapes"]) == shaded
+    # Change is judged on BMD; the T-score view shades the WHO bands instead.
+    assert courses_of(t_score["args"][1]["shapes"]) == []
+
+
+def test_no_shading_without_a_course():
+    hist = two_site_history()
+    assert courses_of(valid(bmd_trend(hist, assess(hist, TODAY)))["layout"]["shapes"]) == []

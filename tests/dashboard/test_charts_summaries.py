@@ -67,3 +67,23 @@ def test_height_and_exercise_summaries():
         "height": "Height: no heights recorded yet.",
         "exercise": "Exercise: nothing logged in the last 12 weeks.",
     }
+
+
+def test_bmd_summary_names_the_shaded_courses():
+    hist = two_site_history(
+        courses=(
+            course(1, "alendronate", date(2016, 3, 1), date(2019, 2, 28), "switched"),
+            course(2, "denosumab", date(2019, 3, 1)),
+            course(3, "raloxifene", date(2020, 1, 1), TODAY, "other"),  # ends today: running
+        )
+    )
+    text = summaries(hist, assess(hist, TODAY))["bmd"]
+    assert text.endswith(
+        "Shaded periods are the courses of treatment (what each drug did is in the table "
+        "below): alendronate 2016–2019; denosumab since March 2019; raloxifene since "
+        "January 2020."
+    )
+    assert (
+        "Shaded periods"
+        not in summaries(two_site_history(), assess(two_site_history(), TODAY))["bmd"]
+    )

@@ -23,6 +23,7 @@ from tracker.clinical import (
     classify,
     exercise,
     plausibility,
+    response,
     schedule,
     therapy,
 )
@@ -39,6 +40,7 @@ ENGINE_MODULES: tuple[ModuleType, ...] = (
     alerts,
     plausibility,
     exercise,
+    response,
     assess,
 )
 NOT_DEFINED = "not in the engine yet"
@@ -178,7 +180,7 @@ class Reference(_NamesConstants):
 class Convention(_NamesConstants):
     """One of the decided edge cases of section 11."""
 
-    number: str  # "11.1" ... "11.27"
+    number: str  # "11.1" ... "11.28"
     title: str
     text: str
     constants: tuple[str, ...] = ()

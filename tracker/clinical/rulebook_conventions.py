@@ -227,4 +227,19 @@ CONVENTIONS: tuple[dict[str, object], ...] = (
         title='"Untreated"',
         text="No drug of the catalogue ever recorded, menopausal hormone therapy included.",
     ),
+    dict(
+        number="11.28",
+        title="What each drug did",
+        text="Each course is measured from its baseline, the last scan on or before its first "
+        "day, to its end scan, the last scan after the first day and no later than the last "
+        "day on the drug ({END_SCAN_GRACE_DAYS} days of grace), or today while it runs; only "
+        "scans with one of the four classifying sites count. Every site and side on both "
+        "scans is compared as in section 3 (LSC, vertebrae, clinician's LSC, comparability): "
+        "across a scanner make it is not comparable and no number is shown. The change per "
+        "year is the change divided by the years between the two scans (365.25 days), shown "
+        "only when they are {MIN_ANNUALISED_DAYS} days apart or more. Each course is judged "
+        "on its own; one that shares {OVERLAP_MIN_SHARED_DAYS} days or more with another "
+        "says so.",
+        constants=("END_SCAN_GRACE_DAYS", "MIN_ANNUALISED_DAYS", "OVERLAP_MIN_SHARED_DAYS"),
+    ),
 )

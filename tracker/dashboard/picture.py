@@ -9,7 +9,7 @@ import dataclasses
 import datetime as dt
 from functools import cached_property
 
-from tracker.clinical import exercise
+from tracker.clinical import exercise, response
 from tracker.clinical.assess import assess
 from tracker.dashboard import charts, tables
 from tracker.records import models as m
@@ -75,6 +75,8 @@ class Picture:
                 history, assessment, sessions=self.sessions, weeks=CHART_WEEKS
             ),
             "change_table": tables.change_table(history, assessment),
+            # What each drug did (issue 12): from the history already loaded, no query.
+            "response_table": tables.response_table(response.course_responses(history, today)),
             "drug_history": tables.drug_history(history),
             "has_exercise": bool(self.sessions),
             "exercise_weeks": tables.exercise_weeks(self.sessions, today=today, weeks=CHART_WEEKS),

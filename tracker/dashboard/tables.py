@@ -10,7 +10,16 @@ from tracker.clinical.change import Change
 from tracker.clinical.drugs import CATALOGUE
 from tracker.clinical.exercise import KINDS, weekly_totals
 from tracker.clinical.history import CLASSIFYING_SITES, PatientHistory
-from tracker.dashboard.charts.common import SIDE_ORDER, site_label, site_results
+from tracker.clinical.response import MIN_ANNUALISED_DAYS, CourseResponse, SiteResponse
+from tracker.clinical.therapy import drug_of
+from tracker.dashboard.charts.common import (
+    SIDE_ORDER,
+    _years,
+    lower_first,
+    signed_pct,
+    site_label,
+    site_results,
+)
 
 
 @dataclass(frozen=True)
@@ -103,3 +112,182 @@ def target_lines(assessment: Assessment) -> list[TargetLine]:
         TargetLine(site_label(t.site, t.side), t.t_score, t.target, t.met, t.gap)
         for t in assessment.targets
     ]
+
+
+# What each drug did (issue 12, item 6; rule book 11.28), in two voices: patients read
+# plain words (no "LSC", "BMD" or section numbers), clinicians the terms and sections.
+# Why a course has no number: status -> (patient, clinician); "{yet}" is " yet" while
+# the course runs. "not_comparable" names the two makes, so it is written below.
+RESPONSE_MESSAGES: dict[str, tuple[str, str]] = {
+    "no_baseline": (
+        "No scan before it started, so there is nothing to compare with.",
+        "No baseline: no scan on or before the first day (section 11.28).",
+    ),
+    "no_scan_during": (
+        "No scan during it{yet}, so no change to show.",
+        "No scan during the course{yet}: after the first day, up to the last day on the "
+        "drug (section 11.28).",
+    ),
+    "no_common_site": (
+        "The scans before and during it measured different parts of the body, so no "
+        "change to show.",
+        "No site and side measured on both scans.",
+    ),
+}
+# The engine's reasons for "comparability uncertain" (change.comparability and the
+# vertebra count; rule book sections 3.4 and 11.8) in plain words.
+UNCERTAIN_WORDS: dict[str, str] = {
+    "different scanner model": "another scanner model",
+    "different facility": "another scanning place",
+}
+VERTEBRAE_NOTE = "different number of vertebrae"
+MAKE_NOTE = "different scanner make"
+PER_YEAR_NOTES: tuple[str, str] = (
+    "Per year: the change spread over the years between the two scans; left out when the "
+    f"scans are less than {MIN_ANNUALISED_DAYS} days (about 6 months) apart. The shaded "
+    "periods on the chart above are the same courses.",
+    "Per year: the change divided by the years between the two scans (365.25 days), left "
+    f"out under {MIN_ANNUALISED_DAYS} days. Courses that ran together are each measured on "
+    "their own.",
+)
+LSC_SOURCE_WORDS: dict[str, str] = {
+    "clinician": "set by a clinician",
+    "facility_g": "the facility's",
+    "facility_pct": "the facility's",
+    "default": "default, estimated",
+}
+
+
+@dataclass(frozen=True)
+class ResponseSite:
+    label: str  # "Lumbar spine", "Total hip (left)"
+    pct: Decimal
+    per_year: Decimal | None  # None under response.MIN_ANNUALISED_DAYS
+    change_text: str  # "+4.1 %"
+    per_year_text: str  # "+1.0 % a year", or "—" when not annualised
+    significant: bool
+    verdict: str  # patient: "a real change", "within the margin of error"
+    verdict_clinician: str
+    note: str  # patient: the margin of error and any doubt about comparability
+    note_clinician: str
+
+
+@dataclass(frozen=True)
+class ResponseCourse:
+    course_id: int
+    name: str  # "Alendronate"
+    start: date
+    last_day: date
+    ongoing: bool
+    baseline_date: date | None
+    end_date: date | None
+    message: str  # patient: why there is no number; "" when measured
+    message_clinician: str
+    overlap: str  # patient: "Taken at the same time as raloxifene: ..."; "" when none
+    overlap_clinician: str
+    sites: tuple[ResponseSite, ...]
+    summary: str  # "alendronate 2018–2022: lumbar spine +4.1 %, a real change; ..."
+
+
+def _plain_uncertain(note: str) -> str:
+    if note.startswith(VERTEBRAE_NOTE):
+        counts = note.removeprefix(VERTEBRAE_NOTE).strip(" ()").replace(" then ", ", then ")
+        return f"a different number of spine bones measured ({counts})"
+    return UNCERTAIN_WORDS.get(note, note)
+
+
+def _response_site(found: SiteResponse) -> ResponseSite:
+    change, per_year = found.change, found.pct_per_year
+    estimated = ", estimated" if change.estimated else ""
+    note = f"margin of error {change.lsc_pct} %{estimated}"
+    note_clinician = f"LSC {change.lsc_pct} % ({LSC_SOURCE_WORDS[change.lsc_source]})"
+    if change.comparability == "uncertain":
+        note += "; less certain: " + ", ".join(_plain_uncertain(n) for n in change.notes)
+        doubts = ", ".join(change.notes)
+        note_clinician += f"; comparability uncertain: {doubts} (section 11.8)"
+    if change.significant:
+        verdict, verdict_clinician = "a real change", "significant (≥ LSC)"
+    else:
+        verdict, verdict_clinician = "within the margin of error", "not significant (< LSC)"
+    return ResponseSite(
+        label=site_label(found.site, found.side),
+        pct=change.pct,
+        per_year=found.pct_per_year,
+        change_text=f"{signed_pct(change.pct)} %",
+        per_year_text="—" if per_year is None else f"{signed_pct(per_year)} % a year",
+        significant=change.significant,
+        verdict=verdict,
+        verdict_clinician=verdict_clinician,
+        note=note,
+        note_clinician=note_clinician,
+    )
+
+
+def _messages(found: CourseResponse) -> tuple[str, str]:
+    """Why a course has no number, for the patient and for the clinician ("" when measured)."""
+    if found.status == "measured":
+        return "", ""
+    if found.status == "not_comparable":
+        makes = found.reason.removeprefix(MAKE_NOTE).strip()
+        return (
+            f"Cannot be compared: the scans were made on two makes of scanner {makes}, "
+            "whose numbers differ.",
+            f"Not comparable: {found.reason}; no change across makes (section 3.4).",
+        )
+    yet = " yet" if found.ongoing else ""
+    patient, clinician = RESPONSE_MESSAGES[found.status]
+    return patient.format(yet=yet), clinician.format(yet=yet)
+
+
+def _overlaps(found: CourseResponse, name: str) -> tuple[str, str]:
+    others = ", ".join(lower_first(drug_of(o).name) for o in found.overlaps)
+    if not others:
+        return "", ""
+    return (
+        f"Taken at the same time as {others}: the change cannot be put down to "
+        f"{lower_first(name)} alone.",
+        f"Overlaps {others} (section 11.15): not attributable to one drug.",
+    )
+
+
+@dataclass(frozen=True)
+class ResponseTable:
+    courses: list[ResponseCourse]
+    note: str = PER_YEAR_NOTES[0]
+    note_clinician: str = PER_YEAR_NOTES[1]
+
+
+def response_table(responses: tuple[CourseResponse, ...]) -> ResponseTable:
+    """What each course did, oldest first: per site the change, per year and the verdict."""
+    table = []
+    for found in responses:
+        name = drug_of(found.course).name
+        sites = tuple(_response_site(s) for s in found.sites)
+        message, message_clinician = _messages(found)
+        overlap, overlap_clinician = _overlaps(found, name)
+        if sites:
+            results = "; ".join(
+                f"{lower_first(s.label)} {s.change_text}, {s.verdict}" for s in sites
+            )
+        else:
+            results = lower_first(message.rstrip("."))
+        start = found.course.start
+        years = f"since {start.year}" if found.ongoing else _years(start, found.last_day)
+        table.append(
+            ResponseCourse(
+                course_id=found.course.id,
+                name=name,
+                start=start,
+                last_day=found.last_day,
+                ongoing=found.ongoing,
+                baseline_date=found.baseline.date if found.baseline else None,
+                end_date=found.end_scan.date if found.end_scan else None,
+                message=message,
+                message_clinician=message_clinician,
+                overlap=overlap,
+                overlap_clinician=overlap_clinician,
+                sites=sites,
+                summary=f"{lower_first(name)} {years}: {results}",
+            )
+        )
+    return ResponseTable(courses=table)

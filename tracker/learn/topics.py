@@ -59,6 +59,7 @@ PART_PAGES: dict[str, str] = {
     "targets": "bmd-and-scores#targets",
     "bmd-chart": "bmd-and-scores",
     "change-table": "real-change",
+    "response-table": "expectations#what-each-drug-did",
     "medication-chart": "drugs",
     "exercise-chart": "exercise",
     "height-chart": "falls#height",

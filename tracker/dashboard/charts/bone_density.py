@@ -3,6 +3,8 @@
 Shows rule book section 3 (change against the least significant change, section
 3.2; no trend line across a change of scanner make, section 3.4) and, in the
 T-score view, the WHO categories of section 2.1 where section 2.2 lets them apply.
+Each course of treatment is a shaded period behind the lines (what each drug did,
+rule book 11.28), coloured by drug class as in the medication chart.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from typing import Any
 from tracker.clinical.assess import Assessment
 from tracker.clinical.change import MANUFACTURER_LABELS, Change, ChangeRow, same_make
 from tracker.clinical.classify import T_NORMAL_MIN, T_OSTEOPOROSIS_MAX
-from tracker.clinical.history import CLASSIFYING_SITES, PatientHistory, Scan
+from tracker.clinical.history import CLASSIFYING_SITES, Course, PatientHistory, Scan
+from tracker.clinical.therapy import drug_of, last_day
 from tracker.dashboard.charts.common import (
     BLACK,
     DATE_HOVER,
@@ -28,9 +31,11 @@ from tracker.dashboard.charts.common import (
     _empty_note,
     _num,
     plain_text,
+    signed_pct,
     site_label,
     site_results,
 )
+from tracker.dashboard.charts.medication import CLASS_COLOURS, CLASS_LABELS, _courses_until
 
 BMD_AXIS_TITLE = "BMD (g/cm²)"
 T_AXIS_TITLE = "T-score"
@@ -41,6 +46,14 @@ SIGNIFICANT_LABEL = "significant change"
 BAND_NORMAL = "rgba(0, 158, 115, 0.12)"
 BAND_LOW = "rgba(240, 228, 66, 0.22)"
 BAND_OSTEOPOROSIS = "rgba(213, 94, 0, 0.14)"
+
+# Courses of treatment: the medication chart's class colour, this light, so the lines
+# and their markers keep their contrast over it; where two courses overlap, the shades add.
+COURSE_SHADE_ALPHA = 0.12
+COURSE_EDGE_ALPHA = 0.6
+COURSE_LEGEND_SUFFIX = " (shaded)"
+# Two courses starting closer than this would print their names on top of each other.
+LABEL_CROWDED_DAYS = 365
 
 
 def _series_keys(rows: Iterable[ChangeRow]) -> list[tuple[str, str]]:
@@ -60,8 +73,7 @@ def _change_text(change: Change | None, row: ChangeRow) -> str:
         verdict += ", estimated margin"
     if change.comparability == "uncertain":
         verdict += ", comparability uncertain"
-    pct = "0.0" if change.pct == 0 else f"{change.pct:+.1f}"
-    return f"{pct} % ({verdict})"
+    return f"{signed_pct(change.pct)} % ({verdict})"
 
 
 def _make_label(scan: Scan) -> str:
@@ -133,6 +145,58 @@ def _break_annotations(starts: Sequence[tuple[date, str]]) -> list[dict[str, Any
     ]
 
 
+def _shade(hex_colour: str, alpha: float) -> str:
+    red, green, blue = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red}, {green}, {blue}, {alpha})"
+
+
+def course_periods(history: PatientHistory, today: date) -> list[tuple[Course, date]]:
+    """(course, last day so far) for every course started by `today`, oldest first."""
+    return [(course, last_day(course, today)) for course in _courses_until(history, today)]
+
+
+def _course_shapes(history: PatientHistory, today: date) -> list[dict[str, Any]]:
+    """A shaded period per course, labelled with the drug; one legend entry per class.
+
+    A course that starts within a year of the one before has its label at the
+    bottom, so two names never sit on top of each other.
+    """
+    shapes: list[dict[str, Any]] = []
+    shown: set[str] = set()
+    previous: tuple[date, str] | None = None  # the course before: its start and label place
+    for course, last in course_periods(history, today):
+        drug = drug_of(course)
+        where = "top left"
+        if previous is not None and previous[1] == where:
+            if (course.start - previous[0]).days < LABEL_CROWDED_DAYS:
+                where = "bottom left"
+        shapes.append(
+            {
+                "type": "rect",
+                "xref": "x",
+                "yref": "paper",
+                "x0": course.start.isoformat(),
+                "x1": last.isoformat(),
+                "y0": 0,
+                "y1": 1,
+                "fillcolor": _shade(CLASS_COLOURS[drug.drug_class], COURSE_SHADE_ALPHA),
+                # An edge in the class colour: two courses of one class in a row stay two.
+                "line": {
+                    "color": _shade(CLASS_COLOURS[drug.drug_class], COURSE_EDGE_ALPHA),
+                    "width": 1,
+                },
+                "layer": "below",
+                "name": CLASS_LABELS[drug.drug_class] + COURSE_LEGEND_SUFFIX,
+                "legendgroup": f"course:{drug.drug_class}",
+                "showlegend": drug.drug_class not in shown,
+                "label": {"text": drug.name, "textposition": where, "font": {"size": FONT_SIZE}},
+            }
+        )
+        shown.add(drug.drug_class)
+        previous = (course.start, where)
+    return shapes
+
+
 def _who_bands(t_values: Sequence[float]) -> list[dict[str, Any]]:
     """WHO category rectangles (section 2.1), sized so every band shows around the data."""
     low_edge, high_edge = float(T_OSTEOPOROSIS_MAX), float(T_NORMAL_MIN)
@@ -171,7 +235,8 @@ def bmd_trend(
     one "significant change" marker trace per series that has one, then the
     T-score lines (per series and segment, `visible: false`). The updatemenu's
     button 0 ("BMD") and 1 ("T-score") swap the visibility, the y-axis title and
-    `layout.shapes` (the WHO bands appear with the T-score view only).
+    `layout.shapes` (the WHO bands appear with the T-score view only, the shaded
+    courses of treatment with the BMD view only: change is judged on BMD).
     """
     rows = assessment.change_rows
     layout = _base_layout("Bone density over time")
@@ -286,12 +351,13 @@ def bmd_trend(
 
     starts = _segment_starts(history, rows, assessment.today)
     breaks = _break_shapes(starts)
+    courses = _course_shapes(history, assessment.today)
     # WHO categories apply only in WHO mode (section 2.2: not before menopause or under 50).
     bands = _who_bands(t_values) if assessment.latest_scan.mode == "who" else []
     shown = len(bmd_traces) + len(marker_traces)
     bmd_view = [True] * shown + [False] * len(t_traces)
     t_view = [False] * shown + [True] * len(t_traces)
-    layout["shapes"] = breaks
+    layout["shapes"] = courses + breaks
     if starts:
         layout["annotations"] = _break_annotations(starts)
     layout["updatemenus"] = [
@@ -312,7 +378,7 @@ def bmd_trend(
                     "args": [
                         {"visible": bmd_view},
                         {
-                            "shapes": breaks,
+                            "shapes": courses + breaks,
                             "yaxis.title.text": BMD_AXIS_TITLE,
                             "yaxis.autorange": True,
                         },
@@ -324,6 +390,7 @@ def bmd_trend(
                     "args": [
                         {"visible": t_view},
                         {
+                            # The WHO bands instead of the courses: both shaded, they blur.
                             "shapes": bands + breaks,
                             "yaxis.title.text": T_AXIS_TITLE,
                             "yaxis.autorange": True,

@@ -73,6 +73,20 @@ def _duration(days: int) -> str:
     return f"{months // 12} years"
 
 
+def _years(first: date, last: date) -> str:
+    return str(first.year) if first.year == last.year else f"{first.year}–{last.year}"
+
+
+def lower_first(name: str) -> str:
+    """A drug's name inside a sentence: "Alendronate" -> "alendronate"."""
+    return name[:1].lower() + name[1:]
+
+
+def signed_pct(value: Decimal) -> str:
+    """A change as the tables and hovers write it: "+4.1", "-0.6", "0.0" (never "+0.0")."""
+    return "0.0" if value == 0 else f"{value:+.1f}"
+
+
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 

@@ -22,12 +22,14 @@ from tracker.clinical.exercise import (
 )
 from tracker.clinical.history import PatientHistory
 from tracker.clinical.therapy import bp_holiday, drug_of, last_day
-from tracker.dashboard.charts.bone_density import _segment_starts, _series_keys
+from tracker.dashboard.charts.bone_density import _segment_starts, _series_keys, course_periods
 from tracker.dashboard.charts.common import (
     _day,
     _duration,
     _month,
     _plural,
+    _years,
+    lower_first,
     site_label,
     site_results,
 )
@@ -73,11 +75,22 @@ def bmd_summary(history: PatientHistory, assessment: Assessment) -> str:
             f"The scanner make changed on {_day(day)} ({makes}): scans before and after are "
             "not comparable, so changes are measured from a new baseline."
         )
+    today = assessment.today
+    periods = [
+        f"{lower_first(drug_of(course).name)} "
+        + (
+            f"since {_month(course.start)}"
+            if course.end is None or course.end >= today
+            else _years(course.start, last)
+        )
+        for course, last in course_periods(history, today)
+    ]
+    if periods:
+        sentences.append(
+            "Shaded periods are the courses of treatment (what each drug did is in the table "
+            "below): " + "; ".join(periods) + "."
+        )
     return " ".join(sentences)
-
-
-def _years(first: date, last: date) -> str:
-    return str(first.year) if first.year == last.year else f"{first.year}–{last.year}"
 
 
 def medication_summary(history: PatientHistory, assessment: Assessment) -> str:
@@ -86,26 +99,25 @@ def medication_summary(history: PatientHistory, assessment: Assessment) -> str:
     if not courses:
         return "Medication: no osteoporosis medicine recorded."
 
-    def lower(name: str) -> str:
-        return name[:1].lower() + name[1:]
-
     running = [c for c in courses if c.end is None or c.end >= today]
     ended = sorted(
         (c for c in courses if c not in running), key=lambda c: (c.end, c.id), reverse=True
     )
     parts = [
-        f"{lower(drug_of(c).name)} since {_month(c.start)} "
+        f"{lower_first(drug_of(c).name)} since {_month(c.start)} "
         f"({_duration((today - c.start).days + 1)})"
         for c in running
     ]
-    parts += [f"{lower(drug_of(c).name)} {_years(c.start, last_day(c, today))}" for c in ended]
+    parts += [
+        f"{lower_first(drug_of(c).name)} {_years(c.start, last_day(c, today))}" for c in ended
+    ]
     text = "Medication: " + "; ".join(parts) + "."
     # The holiday in progress today, as the engine defines it (therapy.drug_holidays).
     holiday = bp_holiday(history, today)
     if holiday is not None:
         first = holiday.first_day
         text += (
-            f" Drug holiday from {lower(drug_of(holiday.course).name)} since {_month(first)} "
+            f" Drug holiday from {lower_first(drug_of(holiday.course).name)} since {_month(first)} "
             f"({_duration((today - first).days + 1)})."
         )
     return text
