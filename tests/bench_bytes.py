@@ -28,7 +28,8 @@ from django.test import override_settings
 # What browsers send (they add deflate and zstd, which neither the app nor whitenoise
 # offers).
 ACCEPT_ENCODING = "br, gzip"
-FIRST_VISIT_BUDGET = 450 * 1024
+# Issue 13's "450 KB", read as the stricter 450,000 bytes (not 450 KiB).
+FIRST_VISIT_BUDGET = 450_000
 PRODUCTION_STATIC_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
 CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
 
@@ -74,9 +75,9 @@ def _fetch(client, path: str, encoding: str = ACCEPT_ENCODING) -> tuple[str, byt
     return response.get("Content-Encoding", "identity"), response.getvalue()
 
 
-def first_visit_bytes(client, path: str) -> dict:
+def first_visit_bytes(client, path: str, accept_encoding: str = ACCEPT_ENCODING) -> dict:
     """{"page": bytes, "assets": {url: bytes}, "encodings": {url: encoding}, "total": bytes}."""
-    encoding, body = _fetch(client, path)
+    encoding, body = _fetch(client, path, accept_encoding)
     encodings = {path: encoding}
     parser = _Assets()
     parser.feed((gzip.decompress(body) if encoding == "gzip" else body).decode())
@@ -86,7 +87,7 @@ def first_visit_bytes(client, path: str) -> dict:
         url = pending.pop(0)
         if url in assets:
             continue
-        encodings[url], data = _fetch(client, url)
+        encodings[url], data = _fetch(client, url, accept_encoding)
         assets[url] = len(data)
         if url.endswith(".css"):  # what the stylesheet links, read from its plain text
             css = _fetch(client, url, encoding="identity")[1].decode()
