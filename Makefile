@@ -7,7 +7,7 @@ PORT ?= 8000
 # Extra pytest arguments, e.g. `make test PYTEST_ARGS="-m 'not browser'"`.
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format bench clean plotly
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,3 +44,10 @@ clean:
 # Performance figures for the README (a scratch database; takes a minute or two).
 bench: $(VENV)/.dev-installed
 	$(BIN)/python tests/bench.py
+
+# Rebuild static/vendor/plotly/plotly-bonetrack.min.js from the npm registry's plotly.js
+# (only the traces the charts use; .ci/plotly/entry.js). Needs node and npm; the built
+# file is committed, so `make run` needs neither.
+plotly:
+	npm install --prefix .ci/plotly --no-audit --no-fund --no-package-lock --loglevel=error
+	node .ci/plotly/build.mjs

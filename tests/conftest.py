@@ -8,6 +8,27 @@ import pytest
 PASSWORD = "correct-horse-battery-staple"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cache_of_this_session():
+    """With REDIS_URL set (CI runs the dashboard tests so, on a Redis database of their
+    own), this test session's entries carry a key prefix of their own: it never reads
+    what an earlier or a parallel session left there."""
+    import uuid
+
+    from django.conf import settings
+    from django.test import override_settings
+
+    default = settings.CACHES["default"]
+    if not default["BACKEND"].endswith("RedisCache"):
+        yield
+        return
+    prefix = f"test-{uuid.uuid4().hex[:12]}"
+    with override_settings(
+        CACHES={**settings.CACHES, "default": {**default, "KEY_PREFIX": prefix}}
+    ):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     from django.core.cache import cache
