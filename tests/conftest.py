@@ -210,4 +210,11 @@ def entries(patient):
         ),
         "labs": m.LabResult.objects.create(date=dt.date(2025, 6, 1), vitamin_d="32.0", **common),
         "events": m.ClinicalEvent.objects.create(date=dt.date(2020, 6, 1), kind="stroke", **common),
+        # Clinician-only kinds (issue 12); entered by the owner here only to have one.
+        "falls-assessments": m.FallsAssessment.objects.create(
+            date=dt.date(2019, 4, 1), assessed_by="Dr Dee Doc", **common
+        ),
+        "frax": m.FraxResult.objects.create(
+            date=dt.date(2025, 6, 1), major="18.0", hip="3.4", **common
+        ),
     }

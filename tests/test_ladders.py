@@ -35,11 +35,26 @@ def _record_pages():
     yield "interop:import-csv", None
     yield "records:calcium", None
     yield "records:falls-checklist", None
+    yield "records:frax", None
 
 
 RECORD_PAGES = list(_record_pages())
+# Issue 12: falls assessments and FRAX results are clinician-only kinds. The owner
+# reads them (their detail page, the history, the FRAX page) but may not open the
+# pages that add, edit or delete one: 403 (the record is visible, the write is not).
+CLINICIAN_ONLY_KINDS = {slug for slug, kind in KINDS.items() if kind.clinician_only}
+CHANGE_PAGES = {"records:add", "records:edit", "records:delete"}
+
+
+def record_page_expected(name: str, about: str | None, role: str) -> int:
+    if about in CLINICIAN_ONLY_KINDS and name in CHANGE_PAGES and role == "owner":
+        return 403
+    return READERS[role]
+
+
 OTHER_PAGES = [
     ("dashboard:panel", CLINICIAN_PAGE),
+    ("dashboard:quality", CLINICIAN_PAGE),
     ("accounts:my-patients", CLINICIAN_PAGE),
     ("accounts:sharing", PATIENT_PAGE),
     ("accounts:access-log", PATIENT_PAGE),
@@ -72,14 +87,17 @@ def record_url(name: str, about: str | None, patient, entries) -> str:
 
 
 def test_every_record_page_is_on_the_ladder():
-    # 36 records pages, the dashboard, its print view, CSV, the calcium log, the checklist
-    assert len(RECORD_PAGES) == 42
+    # 44 records pages, the dashboard, its print view, CSV, the calcium log, the
+    # checklist, the FRAX page
+    assert len(RECORD_PAGES) == 51
+    assert CLINICIAN_ONLY_KINDS == {"falls-assessments", "frax"}
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("name", "about"), RECORD_PAGES)
 def test_record_page_ladder(as_role, patient, entries, name, about, role):
-    rung(as_role, record_url(name, about, patient, entries), role, READERS[role])
+    expected = record_page_expected(name, about, role)
+    rung(as_role, record_url(name, about, patient, entries), role, expected)
 
 
 @pytest.mark.parametrize("role", ROLES)

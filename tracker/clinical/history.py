@@ -276,6 +276,21 @@ class ClinicalEvent:
 
 
 @dataclass(frozen=True)
+class FraxResult:
+    """A FRAX result a clinician copied from the official calculator (section 10):
+    10-year probabilities in %, one decimal. The engine never calculates FRAX."""
+
+    id: int
+    date: date
+    major: Decimal  # a major osteoporotic fracture
+    hip: Decimal
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "major", to_decimal(self.major, "major"))
+        object.__setattr__(self, "hip", to_decimal(self.hip, "hip"))
+
+
+@dataclass(frozen=True)
 class Overrides:
     """Per-patient settings a clinician may change.
 
@@ -322,7 +337,14 @@ class PatientHistory:
     heights: tuple[Height, ...] = ()
     events: tuple[ClinicalEvent, ...] = ()
     overrides: Overrides = field(default_factory=Overrides)
+    # Issue 12: shown beside the headline; no rule reads them.
+    frax_results: tuple[FraxResult, ...] = ()
 
     def __post_init__(self) -> None:
         for attr in ("scans", "courses", "fractures", "falls", "heights", "events"):
             _as_tuple(self, attr)
+        _as_tuple(self, "frax_results")
+
+    @property
+    def latest_frax(self) -> FraxResult | None:
+        return max(self.frax_results, key=lambda r: (r.date, r.id), default=None)

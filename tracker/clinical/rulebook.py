@@ -22,11 +22,14 @@ from tracker.clinical import (
     change,
     classify,
     exercise,
+    frax,
     plausibility,
+    quality,
     response,
     schedule,
     therapy,
 )
+from tracker.clinical import rulebook_quality as quality_text
 from tracker.clinical import rulebook_text as text
 from tracker.clinical.rulebook_conventions import CONVENTIONS as CONVENTION_TEXTS
 
@@ -41,6 +44,8 @@ ENGINE_MODULES: tuple[ModuleType, ...] = (
     plausibility,
     exercise,
     response,
+    quality,
+    frax,
     assess,
 )
 NOT_DEFINED = "not in the engine yet"
@@ -67,6 +72,11 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (
     ),
     ("6", "Treatment goals and failure", ""),
     ("7", "Fractures, falls, height", ""),
+    (
+        "10",
+        "Fracture-risk calculators",
+        "BoneTrack calculates no fracture risk of its own.",
+    ),
     (
         "11",
         "Conventions and edge cases",
@@ -222,7 +232,9 @@ def _rule(fields: dict[str, object]) -> Rule:
 
 
 RULES: tuple[Rule, ...] = tuple(_rule(fields) for fields in text.RULES)
-REFERENCES: tuple[Reference, ...] = tuple(Reference(**fields) for fields in text.REFERENCES)
+REFERENCES: tuple[Reference, ...] = tuple(
+    Reference(**fields) for fields in (*text.REFERENCES, *quality_text.REFERENCES)
+)
 CONVENTIONS: tuple[Convention, ...] = tuple(Convention(**fields) for fields in CONVENTION_TEXTS)
 
 _BY_ID = {entry.rule_id: entry for entry in RULES}

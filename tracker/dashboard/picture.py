@@ -58,6 +58,9 @@ class Picture:
             "week": exercise.week_summary(self.sessions, self.today),
             "last_kind": self.sessions[-1][1] if self.sessions else None,
             "vertebral_fracture": exercise.needs_spine_safety_note(history),
+            # Issue 12: the latest FRAX result beside the headline, from the history (no
+            # query of its own).
+            "frax": history.latest_frax,
         }
 
     @cached_property

@@ -26,7 +26,7 @@ from tracker.dashboard.picture import Picture, cache_key
 from tracker.learn import questions, topics
 from tracker.records import guards
 from tracker.records import models as m
-from tracker.records.kinds import KINDS
+from tracker.records.kinds import addable
 from tracker.records.lifestyle import HomeSafetyCheck, HomeSafetyItem
 from tracker.records.models import PatientSummary
 from tracker.records.summary import open_alerts
@@ -108,7 +108,7 @@ def patient(request, patient_id: int):
 def _dashboard(request, patient, settings_form=None):
     context = _picture(request, patient)
     context.update(
-        kinds=KINDS.values(),
+        kinds=addable(request.user),
         snooze_default=context["today"] + SNOOZE_DEFAULT,
         quick_add={
             "kinds": m.ExerciseKind.choices,

@@ -146,6 +146,27 @@ FILES: dict[str, CsvKind] = {
             [_c("date", type="date"), _c("kind", type="choice"), _c("notes")],
         ),
         CsvKind(
+            "falls_assessments.csv",
+            m.FallsAssessment,
+            [
+                _c("date", type="date"),
+                _c("assessed_by"),
+                _c("outcome"),
+                _c("notes"),
+            ],
+        ),
+        CsvKind(
+            "frax_results.csv",
+            m.FraxResult,
+            [
+                _c("date", type="date"),
+                _c("major_osteoporotic_10y_pct", "major", "number"),
+                _c("hip_10y_pct", "hip", "number"),
+                _c("bmd_used", type="choice"),
+                _c("country_or_model", "model_note"),
+            ],
+        ),
+        CsvKind(
             "calcium_vitamin_d.csv",
             lifestyle.IntakeEntry,
             [

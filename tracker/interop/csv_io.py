@@ -22,7 +22,7 @@ from tracker.accounts.models import AuditEvent, Patient
 from tracker.interop.csv_checks import ImportRefused, Problem, parse, unpack
 from tracker.interop.csv_format import FILES, PROFILE, Column, CsvKind, escape
 from tracker.records import forms as f
-from tracker.records import lifestyle_forms
+from tracker.records import fracture_care_forms, lifestyle_forms
 from tracker.records import models as m
 from tracker.records.changes import change_record
 
@@ -40,7 +40,11 @@ FORMS = {
     m.ClinicalEvent: f.EventForm,
     m.IntakeEntry: lifestyle_forms.IntakeForm,
     m.HomeSafetyCheck: lifestyle_forms.TickForm,
+    m.FallsAssessment: fracture_care_forms.FallsAssessmentForm,
+    m.FraxResult: fracture_care_forms.FraxResultForm,
 }
+# Kinds only a clinician adds (tracker.records.kinds): a patient's import skips them.
+CLINICIAN_ONLY = {m.FallsAssessment: "falls assessments", m.FraxResult: "FRAX results"}
 SettingsForm = modelform_factory(
     m.ClinicalSettings, fields=[c.field for c in FILES["clinical_settings.csv"].columns]
 )
@@ -219,6 +223,9 @@ class _Importer:
         for number, row in parsed:
             if _key(kind, [row]) in seen or _key(kind, [self.normal(kind, row)]) in seen:
                 self.count(kind, added=False)
+                continue
+            if kind.model in CLINICIAN_ONLY and not self.clinician:
+                self.note(f"Not added: only a clinician can add {CLINICIAN_ONLY[kind.model]}.")
                 continue
             instance, extra = self.new(kind.model), {}
             if kind.model is m.Dose:

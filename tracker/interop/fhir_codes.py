@@ -74,3 +74,13 @@ LAB_UNITS = {
     "calcium": ("calcium", "mg/dL"),
     "egfr": ("eGFR", "mL/min/{1.73_m2}"),
 }
+
+# Issue 12: BoneTrack's own codes (the rule book gives none) for a FRAX result, an
+# Observation with one component per 10-year probability, and a falls assessment, a
+# Procedure.
+FRAX = "frax"
+FRAX_PARTS = {
+    "major": "10-year probability of a major osteoporotic fracture",
+    "hip": "10-year probability of a hip fracture",
+}
+FALLS_ASSESSMENT = "falls-assessment"

@@ -75,6 +75,11 @@ def export_bundle(patient: Patient) -> dict:
     sessions = m.ExerciseSession.objects.filter(patient=patient)
     for session in sessions.order_by("date", "kind", "minutes", "effort", "note"):
         _exercise(b, session)
+    assessments = m.FallsAssessment.objects.filter(patient=patient)
+    for assessment in assessments.order_by("date", "assessed_by", "outcome", "notes"):
+        _falls_assessment(b, assessment)
+    for result in m.FraxResult.objects.filter(patient=patient).order_by("date", "major", "hip"):
+        _frax(b, result)
     return {"resourceType": "Bundle", "type": "collection", "entry": b.entries}
 
 
@@ -349,3 +354,48 @@ def _exercise(b: _Builder, session: m.ExerciseSession) -> None:
     if notes := _notes(session.note):
         obs["note"] = notes
     b.add("Observation", f"exercise/{session.pk}", obs)
+
+
+def _falls_assessment(b: _Builder, assessment: m.FallsAssessment) -> None:
+    """A Procedure with text and BoneTrack's own code: the rule book gives no code."""
+    procedure = {
+        "status": "completed",
+        "code": _own("procedure", c.FALLS_ASSESSMENT, "falls risk assessment"),
+        "subject": b.subject,
+        "performedDateTime": assessment.date.isoformat(),
+        "performer": [{"actor": {"display": assessment.assessed_by}}],
+    }
+    if assessment.outcome:
+        procedure["outcome"] = {"text": assessment.outcome}
+    if notes := _notes(assessment.notes):
+        procedure["note"] = notes
+    b.add("Procedure", f"falls-assessment/{assessment.pk}", procedure)
+
+
+def _frax(b: _Builder, result: m.FraxResult) -> None:
+    """An Observation with text and BoneTrack's own codes (FRAX has none in the rule
+    book): one component per 10-year probability, in %."""
+    components = [
+        {
+            "code": _own("frax", part, c.FRAX_PARTS[part]),
+            "valueQuantity": {
+                "value": _num(getattr(result, part)),
+                "unit": "%",
+                "system": c.UCUM,
+                "code": "%",
+            },
+        }
+        for part in c.FRAX_PARTS
+    ]
+    obs = {
+        "status": "final",
+        "code": _own("observation", c.FRAX, "FRAX 10-year fracture probability"),
+        "subject": b.subject,
+        "effectiveDateTime": result.date.isoformat(),
+        "component": components,
+    }
+    if result.bmd_used:
+        obs["method"] = _own("frax-bmd", result.bmd_used, result.get_bmd_used_display())
+    if notes := _notes(result.model_note):
+        obs["note"] = notes
+    b.add("Observation", f"frax/{result.pk}", obs)

@@ -23,6 +23,7 @@ from tracker.clinical import plausibility
 from tracker.clinical.dates import display_date
 from tracker.clinical.drugs import CATALOGUE
 from tracker.interop import fhir_codes as c
+from tracker.interop import fhir_fracture_care as care
 from tracker.interop.fhir_read import (
     Bundle,
     Problem,
@@ -52,6 +53,7 @@ LABELS = {
     "events": "clinical events",
     "labs": "lab results",
     "exercise": "exercise sessions",
+    **care.LABELS,
 }
 
 
@@ -60,6 +62,8 @@ class ImportResult:
     added: Counter = field(default_factory=Counter)
     already_there: int = 0
     ignored: list[str] = field(default_factory=list)
+    # Kinds only a clinician adds, in a patient's import (issue 12): left out.
+    clinician_only: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     # DXA reports waiting on the review screen (scans are saved only once checked)
     to_review: list = field(default_factory=list)
@@ -183,6 +187,11 @@ def _read(bundle: Bundle, r: dict, plan: _Plan, patient, today, result) -> None:
         _read_observation(r, plan, common, patient, today, result)
     elif kind == "Condition":
         _read_condition(r, plan, common, patient, today, result)
+    elif care.is_falls_assessment(r):
+        when = day(r.get("performedDateTime"), "performedDateTime")
+        _check_date(when, patient, today, "performedDateTime")
+        row = care.falls_assessment(r, when, common)
+        plan.add("falls_assessments", care.KEYS["falls_assessments"][1](row), _valid(row))
     elif kind not in ("Patient", "Device"):
         result.ignored.append(f"{kind} {r.get('id', '')}".strip())
 
@@ -233,6 +242,10 @@ def _read_observation(r: dict, plan: _Plan, common: dict, patient, today, result
         row = m.LabResult(**common, date=when, **values)
         key = (when, *(values.get(a) for a in m.LabResult.ANALYTES))
         plan.add("labs", key, _valid(row))
+    elif care.is_frax(r):
+        _check_date(when, patient, today)
+        row = care.frax_result(r, when, common)
+        plan.add("frax", care.KEYS["frax"][1](row), _valid(row))
     elif ours == "exercise":
         _check_date(when, patient, today)
         values = _components(r)
@@ -298,6 +311,7 @@ EXISTING = {
     "exercise": (m.ExerciseSession, lambda x: (x.date, x.kind, x.minutes, x.effort, x.note)),
     "fractures": (m.Fracture, lambda x: (x.date, x.site)),
     "events": (m.ClinicalEvent, lambda x: (x.date, x.kind)),
+    **care.KEYS,
 }
 
 
@@ -305,6 +319,10 @@ def _write(request, patient: Patient, plan: _Plan, result: ImportResult) -> None
     """Leave out what the record already holds, then write the rest in one change."""
     actor = getattr(request, "user", None)
     by = actor if getattr(actor, "is_authenticated", False) else None
+    if not (by and by.is_approved_clinician):  # clinician-only kinds (issue 12)
+        for kind, label in care.LABELS.items():
+            if plan.rows.pop(kind, None):
+                result.clinician_only.append(label)
     new, courses = _new_rows(patient, plan, result)
     doses = _new_doses(patient, plan, courses, result)
     scans = _new_scans(patient, plan.scans, result)

@@ -65,6 +65,7 @@ PART_PAGES: dict[str, str] = {
     "height-chart": "falls#height",
     "calcium": "calcium-vitamin-d",
     "falls-checklist": "falls",
+    "frax": "smoking-alcohol#frax",
 }
 
 

@@ -10,7 +10,8 @@ demo is seeded:
   three weeks ago, no follow-on drug planned yet (ROMO-COURSE-END); a 2.5 cm
   drop between two measured heights (HEIGHT-LOSS).
 - Olive: untreated osteopenia; her third scan is on a GE Lunar after two on a
-  Hologic, so the trend starts a new segment.
+  Hologic, so the trend starts a new segment; a wrist fracture a month ago, with a
+  falls assessment and a FRAX result (tracker.records.demo_fracture_care).
 - anyone else (Uma): one recent, near-normal scan and a little exercise.
 
 T- and Z-scores are derived from the BMD with the young-adult reference means
@@ -30,6 +31,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from tracker.accounts.models import Patient, User
+from tracker.records import demo_fracture_care
 from tracker.records.kinds import KINDS
 from tracker.records.models import (
     Dose,
@@ -435,6 +437,7 @@ def _olive(h: _History) -> None:
     h.entry(
         LabResult, by=h.doctor, date=h.ago(2240), vitamin_d=Decimal("22.0"), calcium=Decimal("9.60")
     )
+    demo_fracture_care.olive(h)
     h.exercise(
         12,
         [

@@ -44,13 +44,14 @@ def load_histories(patients: list[Patient]) -> dict[int, h.PatientHistory]:
             heights=tuple(small[patient.pk]["height"]),
             events=tuple(small[patient.pk]["event"]),
             overrides=overrides_from(settings.get(patient.pk)),
+            frax_results=tuple(small[patient.pk]["frax"]),
         )
         for patient in patients
     }
 
 
-# The four small kinds of row come in ONE query (a UNION over common columns:
-# text, number, flag), so the whole history costs 5 or 6 queries, not 9.
+# The five small kinds of row come in ONE query (a UNION over common columns:
+# text, number, flag), so the whole history costs 5 or 6 queries, not 10.
 TENTH = Decimal("0.1")
 SMALL_ROWS = {
     "fracture": lambda pk, day, text, number, flag: h.Fracture(pk, day, site=text, fragility=flag),
@@ -61,6 +62,11 @@ SMALL_ROWS = {
         pk, day, cm=number.quantize(TENTH), measured=flag
     ),
     "event": lambda pk, day, text, number, flag: h.ClinicalEvent(pk, day, kind=text),
+    # A FRAX result's two probabilities: the major one in the number column, the hip
+    # one as text (each database writes a decimal as text its own way: "3.4", "18").
+    "frax": lambda pk, day, text, number, flag: h.FraxResult(
+        pk, day, major=number.quantize(TENTH), hip=Decimal(text).quantize(TENTH)
+    ),
 }
 
 
@@ -88,6 +94,7 @@ def _small_rows(ids: list[int]):
         rows(m.Fall, "fall", Value(""), none, F("injured")),
         rows(m.HeightMeasurement, "height", Value(""), F("cm"), F("measured")),
         rows(m.ClinicalEvent, "event", F("kind"), none, Value(False)),
+        rows(m.FraxResult, "frax", F("hip"), F("major"), Value(False)),
         all=True,
     )
 

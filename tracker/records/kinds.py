@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db import models
 
 from tracker.records import forms
+from tracker.records import fracture_care_forms as care
 from tracker.records import models as m
 
 
@@ -18,6 +19,8 @@ class Kind:
     date_field: str = "date"
     # (field, label) pairs shown on the detail page; the form's fields when empty
     select_related: tuple[str, ...] = ("entered_by",)
+    # Only a clinician adds, edits or deletes one; the patient reads it (issue 12).
+    clinician_only: bool = False
 
     @property
     def fields(self) -> list[str]:
@@ -56,5 +59,28 @@ KINDS: dict[str, Kind] = {
             "a heart attack, stroke or blood clot",
             "Clinical events",
         ),
+        Kind(
+            "falls-assessments",
+            m.FallsAssessment,
+            care.FallsAssessmentForm,
+            "a falls assessment",
+            "Falls assessments",
+            clinician_only=True,
+        ),
+        Kind(
+            "frax",
+            m.FraxResult,
+            care.FraxResultForm,
+            "a FRAX result",
+            "FRAX results",
+            clinician_only=True,
+        ),
     ]
 }
+
+
+def addable(user) -> list[Kind]:
+    """The kinds `user` may add to a record they can see: clinician-only ones for an
+    approved clinician alone."""
+    clinician = user.is_approved_clinician
+    return [kind for kind in KINDS.values() if clinician or not kind.clinician_only]

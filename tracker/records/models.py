@@ -435,5 +435,7 @@ class PatientSummary(models.Model):
         return {**asdict(summary), "refreshed_at": timezone.now()}
 
 
-# The lifestyle kinds live in their own module (this one is near its size limit).
+# The lifestyle kinds and the clinician's fracture-care kinds live in their own modules
+# (this one is near its size limit).
+from tracker.records.fracture_care import FallsAssessment, FraxResult  # noqa: E402, F401
 from tracker.records.lifestyle import HomeSafetyCheck, IntakeEntry  # noqa: E402, F401

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tracker.records import lifestyle_views, views
+from tracker.records import frax_views, lifestyle_views, views
 
 app_name = "records"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path(P + "medications/<int:course_id>/doses/add/", views.dose_add, name="dose-add"),
     path(P + "calcium/", lifestyle_views.calcium, name="calcium"),
     path(P + "falls-checklist/", lifestyle_views.falls_checklist, name="falls-checklist"),
+    path(P + "fracture-risk/", frax_views.frax_page, name="frax"),
     path(P + "<slug:kind>/add/", views.entry_add, name="add"),
     path(P + "<slug:kind>/<int:pk>/", views.entry_detail, name="detail"),
     path(P + "<slug:kind>/<int:pk>/edit/", views.entry_edit, name="edit"),

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -5,8 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tracker.accounts.access import patient_for
+from tracker.accounts.access import patient_for, require_clinician
 from tracker.accounts.models import AuditEvent
+from tracker.clinical.dates import display_date
 from tracker.records import forms, guards
 from tracker.records import models as m
 from tracker.records.changes import change_record
@@ -19,6 +22,14 @@ def _kind(slug: str, *, scans: bool = False):
     if slug not in KINDS or (slug == "scans" and not scans):
         raise Http404
     return KINDS[slug]
+
+
+def _may_change(request, kind) -> None:
+    """A page that adds, edits or deletes an entry of a clinician-only kind (a falls
+    assessment, a FRAX result) answers 403 to anyone but a clinician; called once the
+    entry is found, so another record's entry is still 404."""
+    if kind.clinician_only:
+        require_clinician(request)
 
 
 def _entry(patient, kind, pk: int):
@@ -51,6 +62,7 @@ def _form_kwargs(request, patient, **extra):
 def entry_add(request, patient_id: int, kind: str):
     patient = patient_for(request, patient_id, what=_seen("the form to add", kind))
     kind = _kind(kind)
+    _may_change(request, kind)
     if kind.slug == "doses":
         raise Http404  # doses are added from their course
     initial = {"date": timezone.localdate()} if kind.date_field == "date" else {}
@@ -67,6 +79,8 @@ def entry_add(request, patient_id: int, kind: str):
 def _added(kind, entry) -> str:
     if kind.slug == "medications" and entry.drug_info.doses_recorded:
         return reverse("records:detail", args=[entry.patient_id, "medications", entry.pk])
+    if kind.slug == "frax":
+        return reverse("records:frax", args=[entry.patient_id])
     return reverse("dashboard:patient", args=[entry.patient_id])
 
 
@@ -84,6 +98,7 @@ def entry_detail(request, patient_id: int, kind: str, pk: int):
         "kind": kind,
         "entry": entry,
         "fields": _shown_fields(kind, entry),
+        "may_change": not kind.clinician_only or request.user.is_approved_clinician,
     }
     if kind.slug == "medications":
         context["doses"] = entry.doses.select_related("entered_by").order_by("-date")
@@ -98,6 +113,8 @@ def _shown_fields(kind, entry):
     for name in kind.fields:
         field = entry._meta.get_field(name)
         value = getattr(entry, f"get_{name}_display")() if field.choices else getattr(entry, name)
+        if isinstance(value, dt.date):  # "5 Jul 2026", never ISO, on a page
+            value = display_date(value)
         rows.append((field.verbose_name, value))
     return rows
 
@@ -107,6 +124,7 @@ def entry_edit(request, patient_id: int, kind: str, pk: int):
     patient = patient_for(request, patient_id, what=_seen("the edit page for", kind, pk))
     kind = _kind(kind)
     entry = _entry(patient, kind, pk)
+    _may_change(request, kind)
     extra = {"course": entry.course} if kind.slug == "doses" else {}
     form = kind.form(
         request.POST or None, instance=entry, **_form_kwargs(request, patient, **extra)
@@ -126,6 +144,7 @@ def entry_delete(request, patient_id: int, kind: str, pk: int):
     patient = patient_for(request, patient_id, what=_seen("the delete page for", kind, pk))
     kind = _kind(kind, scans=True)
     entry = _entry(patient, kind, pk)
+    _may_change(request, kind)
     if request.method == "POST":
         label = str(entry)
         with change_record(request, patient) as change:
@@ -136,6 +155,8 @@ def entry_delete(request, patient_id: int, kind: str, pk: int):
             return redirect(
                 "records:detail", patient_id=patient.pk, kind="medications", pk=entry.course_id
             )
+        if kind.slug == "frax":
+            return redirect("records:frax", patient_id=patient.pk)
         return _record_url(patient)
     return render(
         request,
@@ -167,6 +188,7 @@ def dose_add(request, patient_id: int, course_id: int):
             "kind": KINDS["medications"],
             "entry": course,
             "fields": _shown_fields(KINDS["medications"], course),
+            "may_change": True,
             "doses": course.doses.select_related("entered_by").order_by("-date"),
             "dose_form": form,
         },
