@@ -38,6 +38,7 @@ from tracker.clinical.alerts import Alert
         assess_module.CourseLimit,
         assess_module.Assessment,
         summary.Summary,
+        summary.OpenItem,
         exercise.Target,
         exercise.WeekSummary,
         plausibility.Finding,
