@@ -40,6 +40,7 @@ def _record_pages():
 RECORD_PAGES = list(_record_pages())
 OTHER_PAGES = [
     ("dashboard:panel", CLINICIAN_PAGE),
+    ("dashboard:panel-csv", CLINICIAN_PAGE),
     ("accounts:my-patients", CLINICIAN_PAGE),
     ("accounts:sharing", PATIENT_PAGE),
     ("accounts:access-log", PATIENT_PAGE),
