@@ -55,6 +55,7 @@ def record_page_expected(name: str, about: str | None, role: str) -> int:
 OTHER_PAGES = [
     ("dashboard:panel", CLINICIAN_PAGE),
     ("dashboard:quality", CLINICIAN_PAGE),
+    ("dashboard:panel-csv", CLINICIAN_PAGE),
     ("accounts:my-patients", CLINICIAN_PAGE),
     ("accounts:sharing", PATIENT_PAGE),
     ("accounts:access-log", PATIENT_PAGE),

@@ -1,7 +1,10 @@
 """Every demo patient's dashboard draws every chart; the T-score toggle works; the
 print view renders; the clinician panel puts the late-denosumab patient first."""
 
+import csv
+import io
 import json
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -82,11 +85,23 @@ def test_clinician_panel_puts_late_denosumab_first(open_page, transactional_db):
     first = doc.page.locator("table.panel-table tbody tr").first
     expect(first).to_contain_text("Margaret Denholm")
     expect(first).to_contain_text("overdue")
+    expect(first.locator("td.open-items")).to_contain_text("Denosumab injection late")
     doc.shot("panel")
+    with doc.page.expect_download() as download:  # issue 12: the panel as CSV
+        doc.page.click("a:has-text('Download as CSV')")
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    lines = list(csv.DictReader(io.StringIO(text)))
+    assert [line["name"] for line in lines][0] == "Margaret Denholm" and len(lines) == 3
+    assert lines[0]["open_items"] == "Denosumab injection late"
     doc.page.select_option("#filter", "late-denosumab")
     doc.page.click("button:has-text('Apply')")
     expect(doc.page.locator("table.panel-table tbody tr")).to_have_count(1)
     doc.page.click("a:has-text('Margaret Denholm')")
     assert drawn_charts(doc.page)
     expect(doc.page.locator("#controls-h")).to_be_visible()
+    # Issue 12: the clinician's settings on the first screen, beside the alerts.
+    assert doc.page.locator("#controls-h").bounding_box()["y"] < 900
+    expect(doc.page.locator("li[data-rule='DMAB-LATE'] h3")).to_contain_text(
+        "Denosumab injection late"
+    )
     doc.shot("patient-for-clinician")

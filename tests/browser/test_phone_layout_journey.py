@@ -65,4 +65,20 @@ def test_phone_clinician_panel_fits(open_page, transactional_db):
     assert p.locator("table.panel-table tbody tr").count() >= 3
     _fits(p)
     assert _cut_off(p, "table.panel-table") == []
+    # Issue 12: a card per patient, its open items by name, nothing past the screen's edge.
+    for card in p.locator("table.panel-table tbody tr").all():
+        box = card.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    expect(p.locator("table.panel-table tbody tr").first).to_contain_text(
+        "Denosumab injection late"
+    )
     person.shot("panel")
+    p.click("a:has-text('Margaret Denholm')")
+    expect(p.locator("#controls-h")).to_be_visible()
+    alerts, controls, summary = (
+        p.locator(selector).bounding_box()["y"]
+        for selector in ("#alerts-h", "#controls-h", "section[aria-label='Summary']")
+    )
+    assert alerts < controls < summary  # on a phone the settings come right after the alerts
+    _fits(p)
+    person.shot("patient-for-clinician")

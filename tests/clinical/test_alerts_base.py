@@ -1,5 +1,7 @@
-"""What every alert shares: severity order, sorting, sources, and the package's public names."""
+"""What every alert shares: severity order, sorting, sources, the clinician's short titles,
+and the package's public names."""
 
+import re
 from datetime import date
 
 import pytest
@@ -51,6 +53,35 @@ def test_assessment_alerts_are_sorted_and_cite_sources():
     assert [a.rule_id for a in alerts] == ["RALOX-VTE", "SCAN-BASELINE"]
     assert all(a.source and a.title and a.explanation and a.clinician_line for a in alerts)
     assert Overrides() == hist.overrides
+
+
+# --- the clinician's short titles (issue 12) -------------------------------------------------
+
+SECOND_PERSON = re.compile(r"\b(you|your|yours|yourself)\b", re.IGNORECASE)
+
+
+def test_every_rule_has_a_short_clinician_title():
+    assert set(alerts.CLINICIAN_TITLES) == set(alerts.SOURCES)
+
+
+@pytest.mark.parametrize(("rule_id", "title"), sorted(alerts.CLINICIAN_TITLES.items()))
+def test_clinician_titles_are_short_and_not_addressed_to_the_patient(rule_id, title):
+    # A few words for a panel line; the patient's title and explanation say "you".
+    assert 0 < len(title) <= 40, rule_id
+    assert not SECOND_PERSON.search(title), rule_id
+    assert not title.endswith("."), rule_id
+    assert title[0].isupper(), rule_id
+
+
+def test_each_alert_reads_its_rule_s_clinician_title():
+    hist = history(
+        profile(age=70),
+        courses=(course(1, "raloxifene", date(2024, 1, 1)),),
+        events=(event(1, date(2023, 1, 1), "blood_clot"),),
+    )
+    found = assess(hist, TODAY).alerts
+    assert [a.clinician_title for a in found] == ["Raloxifene with VTE", "Baseline scan indicated"]
+    assert SECOND_PERSON.search(found[0].explanation)  # the patient's words stay the patient's
 
 
 # --- the package keeps every name the single module had ------------------------------------

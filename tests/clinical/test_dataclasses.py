@@ -39,6 +39,7 @@ from tracker.clinical.alerts import Alert
         assess_module.CourseLimit,
         assess_module.Assessment,
         summary.Summary,
+        summary.OpenItem,
         exercise.Target,
         exercise.WeekSummary,
         plausibility.Finding,

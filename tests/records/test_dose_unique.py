@@ -122,27 +122,40 @@ AFTER = [("records", "0004_one_dose_per_day_and_submissions")]
 def test_the_migration_merges_doses_stored_twice_and_audits_each_merge(patient):
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
-    apps = executor.loader.project_state(BEFORE).apps
-    Course, Dose = apps.get_model("records", "MedicationCourse"), apps.get_model("records", "Dose")
-    Summary = apps.get_model("records", "PatientSummary")
-    Summary.objects.create(patient_id=patient.pk, record_version=4, category="", category_label="")
-    course = Course.objects.create(patient_id=patient.pk, drug="romosozumab", start="2025-01-01")
-    common = {"patient_id": patient.pk, "course": course}
-    first = Dose.objects.create(date="2025-02-01", notes="left arm", **common)
-    Dose.objects.create(date="2025-02-01", notes="left arm", **common)
-    Dose.objects.create(date="2025-02-01", notes="nurse: second pen", **common)
-    single = Dose.objects.create(date="2025-03-01", **common)
+    try:
+        apps = executor.loader.project_state(BEFORE).apps
+        Course, Dose = (
+            apps.get_model("records", "MedicationCourse"),
+            apps.get_model("records", "Dose"),
+        )
+        Summary = apps.get_model("records", "PatientSummary")
+        Summary.objects.create(
+            patient_id=patient.pk, record_version=4, category="", category_label=""
+        )
+        course = Course.objects.create(
+            patient_id=patient.pk, drug="romosozumab", start="2025-01-01"
+        )
+        common = {"patient_id": patient.pk, "course": course}
+        first = Dose.objects.create(date="2025-02-01", notes="left arm", **common)
+        Dose.objects.create(date="2025-02-01", notes="left arm", **common)
+        Dose.objects.create(date="2025-02-01", notes="nurse: second pen", **common)
+        single = Dose.objects.create(date="2025-03-01", **common)
 
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(AFTER)
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(AFTER)
 
-    kept = m.Dose.objects.filter(course_id=course.pk).order_by("date")
-    assert [dose.pk for dose in kept] == [first.pk, single.pk]
-    assert kept[0].notes == "left arm; nurse: second pen"
-    merges = AuditEvent.objects.filter(patient=patient, action="delete", object_type="dose")
-    assert merges.count() == 2
-    assert all("Duplicate dose merged" in event.summary for event in merges)
-    summary = m.PatientSummary.objects.get(patient=patient)
-    assert summary.record_version == 5  # the dashboard's cache moves on
-    assert summary.refreshed_at.year == 2000  # the next sendreminders refreshes the row
+        kept = m.Dose.objects.filter(course_id=course.pk).order_by("date")
+        assert [dose.pk for dose in kept] == [first.pk, single.pk]
+        assert kept[0].notes == "left arm; nurse: second pen"
+        merges = AuditEvent.objects.filter(patient=patient, action="delete", object_type="dose")
+        assert merges.count() == 2
+        assert all("Duplicate dose merged" in event.summary for event in merges)
+        # The summary as of AFTER: fields added later (issue 12's open items) are not there yet.
+        after = executor.loader.project_state(AFTER).apps
+        summary = after.get_model("records", "PatientSummary").objects.get(patient_id=patient.pk)
+        assert summary.record_version == 5  # the dashboard's cache moves on
+        assert summary.refreshed_at.year == 2000  # the next sendreminders refreshes the row
+    finally:  # the later migrations back, for the tests that follow
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())

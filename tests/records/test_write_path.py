@@ -84,7 +84,8 @@ def _assert_true_everywhere(client, world) -> None:
     patient, clinician = world["patient"], world["clinician"]
     assessment, summary = _truth(Patient.objects.get(pk=patient.pk))
     stored = m.PatientSummary.objects.get(patient=patient)
-    assert {field: getattr(stored, field) for field in asdict(summary)} == asdict(summary)
+    expected = asdict(summary) | {"open_items": [asdict(item) for item in summary.open_items]}
+    assert {field: getattr(stored, field) for field in asdict(summary)} == expected  # JSON: lists
     for user in (patient.user, clinician):
         client.force_login(user)
         page = client.get(reverse("dashboard:patient", args=[patient.pk]))
@@ -99,6 +100,9 @@ def _assert_true_everywhere(client, world) -> None:
         summary.warn_count,
         summary.category_label,
     )
+    assert [item.title for item in row.open_items] == [  # issue 12: which items are open
+        item.title for item in summary.open_items if item.severity != "info"
+    ]
 
 
 ADD = {

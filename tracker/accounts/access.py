@@ -7,6 +7,7 @@ a write the user may not do answers 403.
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from tracker.accounts import audit
@@ -35,9 +36,11 @@ def patient_for(request, patient_id: int, *, what: str = "opened your record") -
     return patient
 
 
-def listed(request, patient_ids: list[int], *, what: str) -> None:
+def listed(request, patient_ids: list[int] | QuerySet, *, what: str) -> None:
     """A page that lists patients (the clinician panel) shows each a little of their
-    record: each patient listed reads it under "Who viewed my record"."""
+    record: each patient listed reads it under "Who viewed my record". For an export
+    of thousands (the panel's CSV), `patient_ids` is a queryset of ids (values_list):
+    one INSERT however many."""
     audit.record_reads(request, patient_ids, summary=what)
 
 

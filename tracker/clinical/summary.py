@@ -10,12 +10,22 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from tracker.clinical.alerts import Alert
+from tracker.clinical.alerts import Alert, sort_alerts
 from tracker.clinical.assess import Assessment
 
 # Rule ids that make the "late denosumab" filter of the clinician panel.
 LATE_DENOSUMAB_RULES = ("DMAB-LATE", "DMAB-LONG-DELAY", "DMAB-STOP-NO-TRANSITION")
 SCAN_OVERDUE_RULES = ("SCAN-OVERDUE",)
+
+
+@dataclass(frozen=True, kw_only=True)
+class OpenItem:
+    """One open item as the panel lists it (issue 12): which rule, how severe, and
+    the clinician's short title, so the panel names items without assessing anyone."""
+
+    rule_id: str
+    severity: str
+    title: str
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -35,10 +45,13 @@ class Summary:
     overdue: bool
     overdue_scan: bool
     late_denosumab: bool
+    # The open items, one per rule, most severe first, then as the engine orders a
+    # level (the longest outstanding first, then rule id and key): a stable order.
+    open_items: tuple[OpenItem, ...]
 
 
 def summarize(assessment: Assessment, open_alerts: Iterable[Alert]) -> Summary:
-    alerts = tuple(open_alerts)
+    alerts = sort_alerts(open_alerts)
     rules = {alert.rule_id for alert in alerts}
     latest = assessment.latest_scan
     dues = []
@@ -65,4 +78,17 @@ def summarize(assessment: Assessment, open_alerts: Iterable[Alert]) -> Summary:
         overdue=overdue_scan or late_denosumab,
         overdue_scan=overdue_scan,
         late_denosumab=late_denosumab,
+        open_items=_one_per_rule(alerts),
     )
+
+
+def _one_per_rule(alerts: tuple[Alert, ...]) -> tuple[OpenItem, ...]:
+    """A rule named once even when two of its alerts are open (HEIGHT-LOSS from the
+    tallest recalled height and between measurements), at its most severe."""
+    items: dict[str, OpenItem] = {}
+    for alert in alerts:
+        items.setdefault(
+            alert.rule_id,
+            OpenItem(rule_id=alert.rule_id, severity=alert.severity, title=alert.clinician_title),
+        )
+    return tuple(items.values())

@@ -7,6 +7,7 @@ app_name = "dashboard"
 urlpatterns = [
     path("patients/", views.panel, name="panel"),
     path("fracture-service/", quality_views.quality_page, name="quality"),
+    path("patients/export.csv", views.panel_csv, name="panel-csv"),
     path("patients/<int:patient_id>/", views.patient, name="patient"),
     path("patients/<int:patient_id>/print/", views.print_view, name="print"),
     path(

@@ -410,6 +410,9 @@ class PatientSummary(models.Model):
     overdue = models.BooleanField(default=False)
     overdue_scan = models.BooleanField(default=False)
     late_denosumab = models.BooleanField(default=False)
+    # The open items by name, most severe first (issue 12): [{"rule_id", "severity",
+    # "title"}], the clinician's short titles, so the panel says which items are open.
+    open_items = models.JSONField(default=list)
     refreshed_at = models.DateTimeField(default=timezone.now)
     # Bumped by every change to the record (not by sendreminders' daily refresh):
     # with the date, it keys the dashboard's cached picture.

@@ -139,7 +139,7 @@ def alert_acknowledge(request, patient_id: int):
         status=AlertState.Status.ACKNOWLEDGED,
         note=note,
     )
-    messages.success(request, f"Acknowledged: {alert.title}")
+    messages.success(request, f"Acknowledged: {alert.clinician_title} ({alert.rule_id})")
     return _back(patient)
 
 

@@ -47,6 +47,7 @@ from __future__ import annotations
 from datetime import date
 
 from tracker.clinical.alerts.base import (
+    CLINICIAN_TITLES,
     SEVERITY_RANK,
     SOURCES,
     Alert,
@@ -126,6 +127,7 @@ __all__ = [
     "BP_HOLIDAY_REVIEW_WARN_MONTHS",
     "BpExposure",
     "CLASSIFYING_SITES",
+    "CLINICIAN_TITLES",
     "DMAB_DUE_DAYS",
     "DMAB_DUE_SHOWN_DAYS_BEFORE",
     "DMAB_LATE_AFTER_DAYS",

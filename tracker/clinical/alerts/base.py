@@ -45,6 +45,39 @@ SOURCES: dict[str, str] = {
     "SCAN-PROMPT": "ISCD indications (section 4)",
 }
 
+# The clinician's short name for each rule (issue 12): what the panel lists for a
+# patient ("Denosumab injection late · Scan overdue") and the heading of the alert on
+# the clinician's view of a record. One per rule id, never addressed to the patient
+# (the title and explanation are the patient's: "You have lost height").
+CLINICIAN_TITLES: dict[str, str] = {
+    "DMAB-DUE": "Denosumab injection due",
+    "DMAB-LATE": "Denosumab injection late",
+    "DMAB-LONG-DELAY": "Denosumab injection very late",
+    "DMAB-STOP-NO-TRANSITION": "Denosumab stopped, no transition",
+    "ROMO-COUNT": "Romosozumab dose count",
+    "ROMO-DUE": "Romosozumab injection due",
+    "ROMO-COURSE-END": "Romosozumab ending: plan follow-on",
+    "ROMO-OVER-12": "Romosozumab past 12 doses or months",
+    "ROMO-CV": "Romosozumab after MI or stroke",
+    "PTH-NEAR-LIMIT": "PTH analog near 2-year limit",
+    "PTH-OVER-LIMIT": "PTH analog over 2 years",
+    "ANABOLIC-NO-FOLLOWON": "No antiresorptive after anabolic",
+    "BP-REASSESS": "Bisphosphonate reassessment due",
+    "BP-LONG": "Bisphosphonate past studied length",
+    "BP-HOLIDAY-REVIEW": "Bisphosphonate holiday review",
+    "ZOL-DUE": "Zoledronic acid infusion due",
+    "RALOX-VTE": "Raloxifene with VTE",
+    "DRUG-OVERLAP": "Antiresorptives overlap",
+    "TREATMENT-FAILURE": "Possible treatment failure",
+    "FRACTURE-ON-THERAPY": "Fracture on therapy",
+    "SEVERE-OSTEOPOROSIS": "Severe osteoporosis",
+    "HEIGHT-LOSS": "Height loss",
+    "SCAN-DUE": "Scan due",
+    "SCAN-OVERDUE": "Scan overdue",
+    "SCAN-BASELINE": "Baseline scan indicated",
+    "SCAN-PROMPT": "Scan advised: new risk factor",
+}
+
 
 @dataclass(frozen=True, kw_only=True)
 class Alert:
@@ -57,6 +90,11 @@ class Alert:
     key: str  # stable: see the module docstring
     topic: str  # shared by the stages that escalate one another
     source: str
+
+    @property
+    def clinician_title(self) -> str:
+        """A few words for the clinician, the same for every alert of the rule."""
+        return CLINICIAN_TITLES[self.rule_id]
 
     @property
     def rank(self) -> int:
