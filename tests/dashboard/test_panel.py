@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import link, make_patient
-from tests.records.factories import make_course, make_scan, settle
-from tracker.accounts.models import AuditEvent, CareLink, Patient, User
+from tests.records.factories import make_course, make_scan, panel_patients, settle
+from tracker.accounts.models import AuditEvent, Patient
 from tracker.dashboard.panel import CSV_HEADERS
 from tracker.dashboard.views import PANEL_EXPORT, PANEL_READ
 from tracker.records.models import AlertState, PatientSummary
@@ -22,51 +22,6 @@ from tracker.reminders.delivery import queue_due
 
 PANEL = "dashboard:panel"
 CSV = "dashboard:panel-csv"
-STORED_ITEMS = [  # as the summary stores them: most severe first, one per rule
-    {"rule_id": "DMAB-STOP-NO-TRANSITION", "severity": "alert", "title": "Denosumab stopped"},
-    {"rule_id": "SCAN-OVERDUE", "severity": "warn", "title": "Scan overdue"},
-    {"rule_id": "DMAB-LATE", "severity": "warn", "title": "Denosumab injection late"},
-    {"rule_id": "ZOL-DUE", "severity": "info", "title": "Zoledronic acid infusion due"},
-]
-
-
-def _panel_patients(clinician, count: int, *, names=None, **summary):
-    """`count` patients linked to the clinician, with panel summaries, in bulk."""
-    users = User.objects.bulk_create(
-        User(
-            email=f"p{i}@example.com",
-            full_name=names[i] if names else f"Patient {i:05d}",
-            role="patient",
-        )
-        for i in range(count)
-    )
-    patients = Patient.objects.bulk_create(
-        Patient(
-            user=u, birth_date=dt.date(1950, 1, 1), sex="female", menopausal_status="postmenopausal"
-        )
-        for u in users
-    )
-    CareLink.objects.bulk_create(
-        CareLink(patient=p, clinician=clinician, status="active", initiated_by="patient")
-        for p in patients
-    )
-    PatientSummary.objects.bulk_create(
-        PatientSummary(
-            patient=p,
-            category="osteoporosis",
-            category_label="Osteoporosis",
-            lowest_t_score="-2.7",
-            alert_count=1 if i % 97 == 0 else 0,
-            warn_count=i % 3,
-            overdue=i % 11 == 0,
-            late_denosumab=i % 11 == 0,
-            on_anabolic=i % 13 == 0,
-            next_due_date=dt.date(2027, 1, 1) + dt.timedelta(days=i % 300),
-            **{"open_items": STORED_ITEMS[1:] if i % 3 else STORED_ITEMS, **summary},
-        )
-        for i, p in enumerate(patients)
-    )
-    return patients
 
 
 def _rows(client, query: str = "") -> list[dict]:
@@ -163,14 +118,14 @@ def test_the_daily_run_names_what_time_alone_opened(client, patient, clinician, 
 
 def test_a_summary_without_items_yet_still_shows_its_counts(client, clinician):
     # Rows stored before issue 12 have counts but no items until the next daily run.
-    _panel_patients(clinician, 1, open_items=[])
+    panel_patients(clinician, 1, open_items=[])
     client.force_login(clinician)
     html = client.get(reverse(PANEL)).content.decode()
     assert "1 alert" in html and "Denosumab stopped" not in html
 
 
 def test_panel_links_keep_the_search_and_filter_encoded(client, clinician):
-    _panel_patients(clinician, 30, names=[f"Ann & Co {i}" for i in range(30)])
+    panel_patients(clinician, 30, names=[f"Ann & Co {i}" for i in range(30)])
     client.force_login(clinician)
     html = client.get(reverse(PANEL) + "?q=Ann+%26+Co&filter=alerts").content.decode()
     assert 'href="/patients/export.csv?q=Ann+%26+Co&amp;filter=alerts"' in html
@@ -184,7 +139,7 @@ def test_panel_links_keep_the_search_and_filter_encoded(client, clinician):
 
 
 def test_csv_has_every_patient_the_search_and_filter_select(client, clinician, other_clinician):
-    _panel_patients(clinician, 40)
+    panel_patients(clinician, 40)
     mine = Patient.objects.get(user__email="p3@example.com")
     theirs = make_patient("theirs@example.com", "Patient Theirs")
     link(theirs, other_clinician)
@@ -230,7 +185,7 @@ def test_csv_has_every_patient_the_search_and_filter_select(client, clinician, o
 )
 def test_csv_escapes_text_a_spreadsheet_would_run(client, clinician, name, written):
     # OWASP CSV injection: the record CSV's escaping (interop.csv_format), not a second one.
-    _panel_patients(clinician, 1, names=[name], current_drug="=1+1", next_due_what="-x")
+    panel_patients(clinician, 1, names=[name], current_drug="=1+1", next_due_what="-x")
     client.force_login(clinician)
     (row,) = _rows(client)
     assert row["name"] == written
@@ -239,7 +194,7 @@ def test_csv_escapes_text_a_spreadsheet_would_run(client, clinician, name, writt
 
 
 def test_csv_is_a_read_of_each_exported_record(client, clinician, patient):
-    exported = _panel_patients(clinician, 30)
+    exported = panel_patients(clinician, 30)
     settle(patient)  # the cast patient too
     client.force_login(clinician)
     AuditEvent.objects.all().delete()
@@ -277,7 +232,7 @@ def test_csv_download_is_named_and_refuses_post(client, clinician):
 def test_panel_and_csv_query_budgets_with_5000_patients(
     client, clinician, django_assert_max_num_queries
 ):
-    _panel_patients(clinician, 5000)
+    panel_patients(clinician, 5000)
     client.force_login(clinician)
     url = reverse(PANEL)
     client.get(url)

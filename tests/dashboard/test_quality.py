@@ -11,8 +11,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from tests.conftest import link, make_patient
-from tests.dashboard.test_views import _panel_patients
-from tests.records.factories import make_course, make_scan
+from tests.records.factories import make_course, make_scan, panel_patients
 from tracker.accounts.models import AuditEvent
 from tracker.dashboard import quality_views
 from tracker.records import models as m
@@ -136,7 +135,7 @@ def _fracture_service(clinician, count: int):
     """`count` patients linked to the clinician (the panel test's bulk builder), every
     fifth with a fragility fracture in the last two years, some scanned, treated and
     assessed, so the page has a real cohort to count."""
-    patients = _panel_patients(clinician, count)
+    patients = panel_patients(clinician, count)
     with_fracture = patients[::5]
     m.Fracture.objects.bulk_create(
         m.Fracture(patient=p, date=ago(5 + i % 700), site="wrist_forearm", fragility=i % 7 != 0)

@@ -277,3 +277,54 @@ def settle(patient, *, actor=None) -> None:
 
     with change_record(None, patient, actor=actor or patient.user) as change:
         change.audit(Action.UPDATE, summary="test data")
+
+
+# The clinician panel's open items, as the summary stores them: most severe first, one per rule.
+STORED_ITEMS = [  # as the summary stores them: most severe first, one per rule
+    {"rule_id": "DMAB-STOP-NO-TRANSITION", "severity": "alert", "title": "Denosumab stopped"},
+    {"rule_id": "SCAN-OVERDUE", "severity": "warn", "title": "Scan overdue"},
+    {"rule_id": "DMAB-LATE", "severity": "warn", "title": "Denosumab injection late"},
+    {"rule_id": "ZOL-DUE", "severity": "info", "title": "Zoledronic acid infusion due"},
+]
+
+
+def panel_patients(clinician, count: int, *, names=None, **summary):
+    """`count` patients linked to the clinician, with panel summaries, in bulk."""
+    from tracker.accounts.models import CareLink, Patient, User
+    from tracker.records.models import PatientSummary
+
+    users = User.objects.bulk_create(
+        User(
+            email=f"p{i}@example.com",
+            full_name=names[i] if names else f"Patient {i:05d}",
+            role="patient",
+        )
+        for i in range(count)
+    )
+    patients = Patient.objects.bulk_create(
+        Patient(
+            user=u, birth_date=date(1950, 1, 1), sex="female", menopausal_status="postmenopausal"
+        )
+        for u in users
+    )
+    CareLink.objects.bulk_create(
+        CareLink(patient=p, clinician=clinician, status="active", initiated_by="patient")
+        for p in patients
+    )
+    PatientSummary.objects.bulk_create(
+        PatientSummary(
+            patient=p,
+            category="osteoporosis",
+            category_label="Osteoporosis",
+            lowest_t_score="-2.7",
+            alert_count=1 if i % 97 == 0 else 0,
+            warn_count=i % 3,
+            overdue=i % 11 == 0,
+            late_denosumab=i % 11 == 0,
+            on_anabolic=i % 13 == 0,
+            next_due_date=date(2027, 1, 1) + timedelta(days=i % 300),
+            **{"open_items": STORED_ITEMS[1:] if i % 3 else STORED_ITEMS, **summary},
+        )
+        for i, p in enumerate(patients)
+    )
+    return patients
