@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tracker.accounts.access import patient_for
+from tracker.accounts.access import patient_for, require_add, require_change
 from tracker.accounts.models import AuditEvent
 from tracker.records import forms, guards
 from tracker.records import models as m
@@ -53,6 +53,7 @@ def entry_add(request, patient_id: int, kind: str):
     kind = _kind(kind)
     if kind.slug == "doses":
         raise Http404  # doses are added from their course
+    require_add(request, patient, kind.slug)
     initial = {"date": timezone.localdate()} if kind.date_field == "date" else {}
     form = kind.form(request.POST or None, initial=initial, **_form_kwargs(request, patient))
     if request.method == "POST":
@@ -107,6 +108,7 @@ def entry_edit(request, patient_id: int, kind: str, pk: int):
     patient = patient_for(request, patient_id, what=_seen("the edit page for", kind, pk))
     kind = _kind(kind)
     entry = _entry(patient, kind, pk)
+    require_change(request, patient, entry)
     extra = {"course": entry.course} if kind.slug == "doses" else {}
     form = kind.form(
         request.POST or None, instance=entry, **_form_kwargs(request, patient, **extra)
@@ -126,6 +128,7 @@ def entry_delete(request, patient_id: int, kind: str, pk: int):
     patient = patient_for(request, patient_id, what=_seen("the delete page for", kind, pk))
     kind = _kind(kind, scans=True)
     entry = _entry(patient, kind, pk)
+    require_change(request, patient, entry)
     if request.method == "POST":
         label = str(entry)
         with change_record(request, patient) as change:
@@ -152,6 +155,7 @@ def dose_add(request, patient_id: int, course_id: int):
     course = _entry(patient, KINDS["medications"], course_id)
     if not course.drug_info.doses_recorded:
         raise Http404
+    require_add(request, patient, "doses")
     form = forms.DoseForm(request.POST, course=course, **_form_kwargs(request, patient))
     course_url = reverse("records:detail", args=[patient.pk, "medications", course.pk])
     form.instance.patient, form.instance.course = patient, course
@@ -183,6 +187,10 @@ def scan_form(request, patient_id: int, pk: int | None = None):
         what=_seen("the edit page for", "scans", pk) if pk else _seen("the form to add", "scans"),
     )
     scan = _entry(patient, KINDS["scans"], pk) if pk else m.Scan(patient=patient)
+    if pk:
+        require_change(request, patient, scan)
+    else:
+        require_add(request, patient, "scans")
     form = forms.ScanForm(request.POST or None, instance=scan, **_form_kwargs(request, patient))
     scan_date = (
         form.cleaned_data.get("date") if request.method == "POST" and form.is_valid() else None
