@@ -196,3 +196,9 @@ def test_the_patient_and_her_clinician_change_anything(patient, clinician, careg
     assert not can_add(caregiver, patient, "scans")
     assert not can_change(caregiver, patient, entries["falls"])
     assert can_add(caregiver, patient, "falls")
+
+
+def test_someone_who_sees_nothing_may_do_nothing(patient, other_patient, ended_caregiver, entries):
+    for user in (other_patient.user, ended_caregiver):
+        assert not can_add(user, patient, "falls")
+        assert not can_change(user, patient, entries["falls"])

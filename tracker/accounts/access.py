@@ -19,6 +19,7 @@ from tracker.accounts.models import CaregiverLink, CareLink, Patient, Role
 # is also the patient's caregiver is their clinician: a clinician may do all a
 # caregiver may.
 OWNER, CLINICIAN, CAREGIVER = "owner", "clinician", "caregiver"
+NOBODY = ""  # access_of on a record the user does not see: may do nothing
 
 # Issue 12: what a caregiver may add to the record of someone they help: the everyday
 # entries of looking after someone (the record kinds' slugs, and the calcium log and
@@ -58,7 +59,9 @@ class Access:
     @property
     def adds(self) -> "frozenset[str] | _Everything":
         """The kinds this user may add: `{% if kind.slug in patient.access.adds %}`."""
-        return CAREGIVER_MAY_ADD if self.is_caregiver else EVERYTHING
+        if self.is_caregiver:
+            return CAREGIVER_MAY_ADD
+        return EVERYTHING if self.relation in (OWNER, CLINICIAN) else frozenset()
 
     @property
     def changeable(self) -> "_Changeable":
@@ -68,7 +71,9 @@ class Access:
     def may_change(self, entry) -> bool:
         # A caregiver changes only what they entered: never what the patient (or a
         # clinician, or an import) put in the record.
-        return not self.is_caregiver or entry.entered_by_id == self.user_id
+        if self.is_caregiver:
+            return entry.entered_by_id == self.user_id
+        return self.relation in (OWNER, CLINICIAN)
 
 
 @dataclass(frozen=True)
@@ -135,8 +140,10 @@ def access_of(user, patient: Patient) -> Access:
     )
     if shared:
         return Access(relation=CLINICIAN, user_id=user.pk)
-    caring = CaregiverLink.objects.active().filter(caregiver=user, patient=patient).exists()
-    return Access(relation=CAREGIVER if caring else "", user_id=user.pk)
+    caring = user.role != Role.ADMIN and (
+        CaregiverLink.objects.active().filter(caregiver=user, patient=patient).exists()
+    )
+    return Access(relation=CAREGIVER if caring else NOBODY, user_id=user.pk)
 
 
 def is_caregiver(user, patient: Patient) -> bool:
