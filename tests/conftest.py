@@ -105,6 +105,9 @@ def make_caregiver(patient, email: str, name: str, *, status="active", reminders
 
     user = fields.pop("user", None) or make_user(email, name, Role.PATIENT, **fields)
     ended = status in ("ended", "declined")
+    if status == "active":  # as caregivers.accept does: the navigation's hint
+        user.cares_for_someone = True
+        user.save(update_fields=["cares_for_someone"])
     return CaregiverLink.objects.create(
         patient=patient,
         caregiver=user,

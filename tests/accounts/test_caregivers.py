@@ -401,6 +401,32 @@ def test_the_menu_is_cached_and_costs_no_query_when_warm(caregiver, django_asser
         caregivers.people_cared_for(caregiver)
 
 
+def test_the_menu_costs_nothing_for_someone_who_cares_for_nobody(
+    patient, clinician, django_assert_num_queries
+):
+    cache.clear()
+    with django_assert_num_queries(0):
+        assert caregivers.people_cared_for(patient.user) == []
+        assert caregivers.people_cared_for(clinician) == []
+
+
+def test_the_hint_follows_accepting_and_the_last_link_ending(
+    client, patient, other_patient, daughter, token
+):
+    client.force_login(daughter)
+    client.post(reverse("accounts:caregiver-accept", args=[token]))
+    daughter.refresh_from_db()
+    assert daughter.cares_for_someone
+    make_caregiver(other_patient, "", "", user=daughter)
+    first, second = CaregiverLink.objects.filter(caregiver=daughter).order_by("pk")
+    client.post(reverse("accounts:caregiver-end", args=[first.pk]))
+    daughter.refresh_from_db()
+    assert daughter.cares_for_someone  # still helps Olga
+    client.post(reverse("accounts:caregiver-end", args=[second.pk]))
+    daughter.refresh_from_db()
+    assert not daughter.cares_for_someone
+
+
 # --- Account deletion -------------------------------------------------------------
 
 

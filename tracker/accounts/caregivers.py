@@ -219,8 +219,9 @@ def set_reminders(request, *, link: CaregiverLink, send: bool) -> CaregiverLink:
 
 
 def people_cared_for(user: User) -> list[dict]:
-    """[{"pk", "name"}] of the people `user` cares for, for the navigation (cached)."""
-    if not user.is_authenticated or user.role == Role.ADMIN:
+    """[{"pk", "name"}] of the people `user` cares for, for the navigation: no query at
+    all for those who care for nobody, and cached for those who do."""
+    if not user.is_authenticated or user.role == Role.ADMIN or not user.cares_for_someone:
         return []
 
     def load():
@@ -239,4 +240,8 @@ def _menu_key(user: User) -> str:
 
 
 def _forget(user: User) -> None:
+    """A link of `user`'s started or ended: the hint and the cached menu follow."""
+    caring = CaregiverLink.objects.active().filter(caregiver=user).exists()
+    User.objects.filter(pk=user.pk).update(cares_for_someone=caring)
+    user.cares_for_someone = caring
     cache.delete(_menu_key(user))

@@ -64,6 +64,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     pending_email = models.EmailField("new email, waiting for confirmation", blank=True)
     # Issue 11: every page in larger type for this person (chosen on the Account page).
     large_text = models.BooleanField("larger text", default=False)
+    # Issue 12: a hint, never an access decision (the caregiver links decide): set when
+    # this person accepts a caregiver link, cleared when their last one ends, so the
+    # navigation looks for "People I care for" only for those who may have some.
+    cares_for_someone = models.BooleanField(default=False, editable=False)
 
     objects = UserManager()
 
