@@ -1,5 +1,7 @@
 """The cast (style.md): a patient, another patient, a clinician who cares for the
-first patient, a clinician who does not, an admin. Test-only settings live here."""
+first patient, a clinician who does not, an admin; and (issue 12) the first patient's
+caregiver, another patient's caregiver and a caregiver whose link to the first patient
+ended. Test-only settings live here."""
 
 import datetime as dt
 
@@ -115,6 +117,29 @@ def link(patient, clinician, status="active"):
     )
 
 
+def make_caregiver(patient, email: str, name: str, *, status="active", reminders=True, **fields):
+    """A caregiver link to `patient` (issue 12) for a new account with no record of its
+    own, or for the account given as `user=`. Returns the link."""
+    from django.utils import timezone
+
+    from tracker.accounts.models import CaregiverLink, Role
+
+    user = fields.pop("user", None) or make_user(email, name, Role.PATIENT, **fields)
+    ended = status in ("ended", "declined")
+    if status == "active":  # as caregivers.accept does: the navigation's hint
+        user.cares_for_someone = True
+        user.save(update_fields=["cares_for_someone"])
+    return CaregiverLink.objects.create(
+        patient=patient,
+        caregiver=user,
+        email=user.email,
+        status=status,
+        gets_injection_reminders=reminders,
+        accepted_at=timezone.now(),
+        ended_at=timezone.now() if ended else None,
+    )
+
+
 @pytest.fixture
 def patient(db):
     return make_patient("pat@example.com", "Pat Patient")
@@ -155,7 +180,36 @@ def admin_user(db):
 
 
 @pytest.fixture
-def cast(patient, other_patient, clinician, other_clinician, admin_user):
+def caregiver(db, patient):
+    """The patient's daughter: an account made to care for her (no record of its own),
+    with the patient's consent to send her the injection reminders."""
+    return make_caregiver(patient, "carla@example.com", "Carla Carer").caregiver
+
+
+@pytest.fixture
+def other_caregiver(db, other_patient):
+    """A patient who also helps another patient (not ours): her own record, and a link."""
+    helper = make_patient("otto@example.com", "Otto Helper")
+    return make_caregiver(other_patient, "", "", user=helper.user).caregiver
+
+
+@pytest.fixture
+def ended_caregiver(db, patient):
+    """Cared for the patient until the link ended."""
+    return make_caregiver(patient, "eddie@example.com", "Eddie Ended", status="ended").caregiver
+
+
+@pytest.fixture
+def cast(
+    patient,
+    other_patient,
+    clinician,
+    other_clinician,
+    admin_user,
+    caregiver,
+    other_caregiver,
+    ended_caregiver,
+):
     return {
         "anonymous": None,
         "owner": patient.user,
@@ -163,6 +217,9 @@ def cast(patient, other_patient, clinician, other_clinician, admin_user):
         "clinician": clinician,
         "other_clinician": other_clinician,
         "admin": admin_user,
+        "caregiver": caregiver,
+        "other_caregiver": other_caregiver,
+        "ended_caregiver": ended_caregiver,
     }
 
 

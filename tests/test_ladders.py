@@ -1,18 +1,26 @@
 """The access ladder (style.md), one test case per URL and role: anonymous goes to
-sign in; the owner and a caring clinician read; another patient, another clinician
-and an admin get 404 for a record (its existence is not leaked) and 403 for a page
-their role does not have."""
+sign in; the owner, a caring clinician and the owner's caregiver read; another patient,
+another clinician, an admin, another patient's caregiver and a caregiver whose link
+ended get 404 for a record (its existence is not leaked) and 403 for a page their role
+does not have. A caregiver (issue 12) adds only the everyday kinds, changes only what
+they entered (the cast's entries are the owner's), and imports and exports nothing."""
 
 import pytest
 from django.urls import reverse
 
 from tests.ladder import READERS, ROLES, rung
+from tracker.accounts.access import CAREGIVER_MAY_ADD
 from tracker.learn import topics
 from tracker.records.kinds import KINDS
 
 EVERYONE = dict.fromkeys(ROLES, 200) | {"anonymous": 302}
 PATIENT_PAGE = EVERYONE | {"clinician": 403, "other_clinician": 403, "admin": 403}
-CLINICIAN_PAGE = EVERYONE | {"owner": 403, "other_patient": 403, "admin": 403}
+# Pages of one's own record: the cast's caregiver and ended caregiver have none.
+OWN_RECORD_PAGE = PATIENT_PAGE | {"caregiver": 403, "ended_caregiver": 403}
+CARERS = ("caregiver", "other_caregiver", "ended_caregiver")  # patient-role accounts
+CLINICIAN_PAGE = (
+    EVERYONE | {"owner": 403, "other_patient": 403, "admin": 403} | dict.fromkeys(CARERS, 403)
+)
 NOT_ADMIN = EVERYONE | {"admin": 403}
 
 
@@ -57,9 +65,11 @@ OTHER_PAGES = [
     ("dashboard:quality", CLINICIAN_PAGE),
     ("dashboard:panel-csv", CLINICIAN_PAGE),
     ("accounts:my-patients", CLINICIAN_PAGE),
-    ("accounts:sharing", PATIENT_PAGE),
-    ("accounts:access-log", PATIENT_PAGE),
+    ("accounts:sharing", OWN_RECORD_PAGE),
+    ("accounts:access-log", OWN_RECORD_PAGE),
+    # An account without a record starts one from its profile page (issue 12).
     ("accounts:profile", PATIENT_PAGE),
+    ("accounts:caring", NOT_ADMIN),
     ("accounts:password-change", EVERYONE),
     ("accounts:account", EVERYONE),
     ("accounts:confirm-email-send", EVERYONE),
@@ -71,7 +81,7 @@ OTHER_PAGES = [
     ("accounts:two-factor-setup", EVERYONE),
     ("accounts:two-factor-verify", dict.fromkeys(ROLES, 302)),
     ("accounts:two-factor-lost", EVERYONE),
-    ("interop:download-everything", PATIENT_PAGE),
+    ("interop:download-everything", OWN_RECORD_PAGE),
     ("interop:delete-account", PATIENT_PAGE),
 ]
 
@@ -94,10 +104,33 @@ def test_every_record_page_is_on_the_ladder():
     assert CLINICIAN_ONLY_KINDS == {"falls-assessments", "frax"}
 
 
+# What the owner's caregiver gets on each record page: reads, and the forms to add the
+# kinds CAREGIVER_MAY_ADD names; 403 for the rest (the entries are the owner's).
+CAREGIVER_READS = {"records:history", "records:scan", "records:detail", "dashboard:patient"}
+CAREGIVER_READS |= {"dashboard:print", "records:calcium", "records:falls-checklist", "records:frax"}
+
+
+def caregiver_expects(name: str, about: str | None) -> int:
+    if name in CAREGIVER_READS:
+        return 200
+    if name == "records:add" and about in CAREGIVER_MAY_ADD:
+        return 200
+    return 403
+
+
+def test_the_caregiver_reads_and_adds_what_the_issue_names():
+    allowed = {(n, about) for n, about in RECORD_PAGES if caregiver_expects(n, about) == 200}
+    adds = {about for name, about in allowed if name == "records:add"}
+    assert adds == {"exercise", "falls", "heights"}  # doses from their course, calcium on its page
+
+
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("name", "about"), RECORD_PAGES)
 def test_record_page_ladder(as_role, patient, entries, name, about, role):
-    expected = record_page_expected(name, about, role)
+    if role == "caregiver":
+        expected = caregiver_expects(name, about)
+    else:
+        expected = record_page_expected(name, about, role)
     rung(as_role, record_url(name, about, patient, entries), role, expected)
 
 
@@ -124,10 +157,18 @@ def test_questions_ladder(as_role, patient, role):
 # form, so a permitted role gets the form back (200) or a redirect (302).
 WRITES = [
     ("records:dose-add", "medications", {**READERS, "owner": 200, "clinician": 200}),
-    ("dashboard:clinical-settings", None, {**READERS, "owner": 403, "clinician": 302}),
-    ("reminders:done", None, {**READERS, "owner": 302, "clinician": 403}),
-    ("reminders:snooze", None, {**READERS, "owner": 302, "clinician": 403}),
-    ("reminders:acknowledge", None, {**READERS, "owner": 403, "clinician": 302}),
+    (
+        "dashboard:clinical-settings",
+        None,
+        {**READERS, "owner": 403, "clinician": 302, "caregiver": 403},
+    ),
+    ("reminders:done", None, {**READERS, "owner": 302, "clinician": 403, "caregiver": 403}),
+    ("reminders:snooze", None, {**READERS, "owner": 302, "clinician": 403, "caregiver": 403}),
+    (
+        "reminders:acknowledge",
+        None,
+        {**READERS, "owner": 403, "clinician": 302, "caregiver": 403},
+    ),
 ]
 
 
@@ -187,26 +228,34 @@ def report_url(name: str, report) -> str:
     return reverse(name, args=args)
 
 
+# Importing and exporting are not a caregiver's (issue 12): 403. Reading an uploaded
+# report (its download and its page images) is reading the record: 200.
+NO_CAREGIVER = {**READERS, "caregiver": 403}
+CAREGIVER_READS_REPORT = {"interop:report-download", "interop:report-page"}
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_report_upload_ladder(as_role, patient, role):
-    rung(as_role, reverse("interop:report-upload", args=[patient.pk]), role, READERS[role])
+    url = reverse("interop:report-upload", args=[patient.pk])
+    rung(as_role, url, role, NO_CAREGIVER[role])
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_report_upload_post_ladder(as_role, patient, role):
     url = reverse("interop:report-upload", args=[patient.pk])
-    rung(as_role, url, role, READERS[role], method="post")
+    rung(as_role, url, role, NO_CAREGIVER[role], method="post")
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", REPORT_PAGES)
 def test_report_page_ladder(as_role, uploaded, name, role):
-    rung(as_role, report_url(name, uploaded), role, READERS[role])
+    expected = READERS if name in CAREGIVER_READS_REPORT else NO_CAREGIVER
+    rung(as_role, report_url(name, uploaded), role, expected[role])
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_report_discard_ladder(as_role, uploaded, role):
-    expected = {**READERS, "owner": 302, "clinician": 302}
+    expected = {**NO_CAREGIVER, "owner": 302, "clinician": 302}
     rung(as_role, report_url("interop:report-discard", uploaded), role, expected[role], "post")
 
 
@@ -222,10 +271,76 @@ FHIR_PAGES = ["interop:export-fhir", "interop:import-fhir"]
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", FHIR_PAGES)
 def test_fhir_page_ladder(as_role, patient, name, role):
-    rung(as_role, reverse(name, args=[patient.pk]), role, READERS[role])
+    rung(as_role, reverse(name, args=[patient.pk]), role, NO_CAREGIVER[role])
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_fhir_import_post_ladder(as_role, patient, role):
     url = reverse("interop:import-fhir", args=[patient.pk])
-    rung(as_role, url, role, READERS[role], method="post")
+    rung(as_role, url, role, NO_CAREGIVER[role], method="post")
+
+
+# Issue 12, caregivers' own pages. The invitation is open to whoever holds its link (a
+# signed-in person with another address is told so, and cannot accept: 400); ending a
+# link and its reminders belong to its two sides; the reminders are the patient's.
+@pytest.fixture
+def token(patient, rf, mailoutbox):
+    """The secret of an invitation the owner sent to an address nobody in the cast has."""
+    import re
+
+    from tracker.accounts import caregivers
+
+    request = rf.post("/")
+    request.user = patient.user
+    caregivers.invite(request, patient=patient, email="newhelper@example.com", reminders=True)
+    return re.search(r"/caregivers/invitation/([^/]+)/", mailoutbox[-1].body).group(1)
+
+
+ANYONE = dict.fromkeys(ROLES, 200)
+INVITATION_PAGES = [
+    ("accounts:caregiver-invitation", "get", ANYONE),
+    ("accounts:caregiver-signup", "get", dict.fromkeys(ROLES, 302) | {"anonymous": 200}),
+    ("accounts:caregiver-decline", "post", ANYONE),
+    ("accounts:caregiver-accept", "post", dict.fromkeys(ROLES, 400) | {"anonymous": 302}),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("name", "method", "expected"), INVITATION_PAGES)
+def test_invitation_ladder(as_role, cast, token, name, method, expected, role):
+    response = getattr(as_role(role), method)(reverse(name, args=[token]))
+    assert response.status_code == expected[role], (name, role)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", ["accounts:caregiver-invitation", "accounts:caregiver-decline"])
+def test_an_unknown_invitation_is_404(as_role, cast, name, role):
+    client = as_role(role)
+    url = reverse(name, args=["not-a-real-token"])
+    response = client.get(url) if name.endswith("invitation") else client.post(url)
+    assert response.status_code == 404
+
+
+SIDES = dict.fromkeys(ROLES, 404) | {"anonymous": 302, "owner": 200, "caregiver": 200}
+CAREGIVER_LINK_PAGES = [
+    ("accounts:caregiver-end", "get", SIDES),
+    ("accounts:caregiver-reminders", "post", SIDES | {"owner": 302, "caregiver": 403}),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("name", "method", "expected"), CAREGIVER_LINK_PAGES)
+def test_caregiver_link_ladder(as_role, cast, patient, name, method, expected, role):
+    link = patient.caregiver_links.active().get()
+    rung(as_role, reverse(name, args=[link.pk]), role, expected[role], method=method)
+
+
+def test_caregiver_link_pages_refuse_other_methods(as_role, cast, patient):
+    link = patient.caregiver_links.active().get()
+    assert (
+        as_role("owner").get(reverse("accounts:caregiver-reminders", args=[link.pk])).status_code
+        == 405
+    )
+    assert (
+        as_role("owner").put(reverse("accounts:caregiver-end", args=[link.pk])).status_code == 405
+    )

@@ -50,3 +50,31 @@ def test_sharing_page_budget(client, patient, django_assert_max_num_queries):
     client.get(url)
     with django_assert_max_num_queries(5):
         assert client.get(url).status_code == 200
+
+
+def test_caregiver_pages_budgets_however_many_links(
+    client, patient, caregiver, django_assert_max_num_queries
+):
+    """Issue 12: Sharing with many caregivers, and People I care for with many people,
+    warm and on a cold cache (the navigation's menu is cached)."""
+    from django.core.cache import cache
+
+    from tests.conftest import make_caregiver
+
+    for i in range(30):
+        make_caregiver(patient, f"helper{i}@example.com", f"Helper {i:02d}")
+        other = make_patient(f"cared{i}@example.com", f"Cared {i:02d}")
+        make_caregiver(other, "", "", user=caregiver)
+    for user, name, budget in (
+        (patient.user, "accounts:sharing", 6),
+        (caregiver, "accounts:caring", 5),
+    ):
+        client.force_login(user)
+        url = reverse(name)
+        client.get(url)
+        with django_assert_max_num_queries(budget - 1):
+            assert client.get(url).status_code == 200
+        cache.clear()
+        with django_assert_max_num_queries(budget):
+            response = client.get(url)
+        assert response.content.decode().count("Helper" if user == patient.user else "Cared") >= 30

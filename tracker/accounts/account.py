@@ -44,17 +44,25 @@ def erase(user: User) -> AuditEvent:
 
     The audit trail stays append-only except for this one scrub: the events about the
     patient keep actor, action, object and time, and lose their free-text summary; the
-    patient's own events also lose the email in actor_label and the IP address. A
+    patient's own events also lose the email in actor_label and the IP address (so do
+    their events on the records of people they cared for, which keep their summary). A
     tombstone names the account by number only, and the scrub is itself audited."""
-    patient = user.patient
+    patient = patient_of(user)  # None: an account made to care for someone (issue 12)
     number, label = user.pk, f"deleted account {user.pk}"
+    # What this person did on the record of someone they cared for stays in that
+    # record's trail (under "deleted account N"): it is that patient's history.
+    mine = Q(actor=user, patient__isnull=True)
+    if patient is not None:
+        mine |= Q(patient=patient)
     with transaction.atomic():
-        scrubbed = AuditEvent.objects.filter(Q(patient=patient) | Q(actor=user)).update(
-            summary=SCRUBBED
-        )
+        scrubbed = AuditEvent.objects.filter(mine).update(summary=SCRUBBED)
         AuditEvent.objects.filter(actor=user).update(actor_label=label, ip=None)
-        summary = f"account {number} (patient record {patient.pk}) deleted by its owner"
-        user.delete()  # cascades: patient, record, sharing links, reminders, deliveries
+        record = "no record" if patient is None else f"patient record {patient.pk}"
+        summary = f"account {number} ({record}) deleted by its owner"
+        # Cascades: patient, record, sharing and caregiver links (both ways: the
+        # people who help this patient, and the people this account helps),
+        # reminders, deliveries.
+        user.delete()
         tombstone = audit.record(None, audit.Action.DELETE, summary=summary)
         AuditEvent.objects.filter(pk=tombstone.pk).update(
             actor_label=label, object_type="user", object_id=str(number)

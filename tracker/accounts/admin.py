@@ -8,8 +8,8 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tracker.accounts import audit, sharing, two_factor
-from tracker.accounts.models import AuditEvent, CareLink, Patient, Role, User
+from tracker.accounts import audit, caregivers, sharing, two_factor
+from tracker.accounts.models import AuditEvent, CaregiverLink, CareLink, Patient, Role, User
 from tracker.records.changes import change_record
 
 Action = AuditEvent.Action
@@ -144,7 +144,8 @@ class UserAdmin(DjangoUserAdmin):
             with change_record(request, patient) as change:
                 User.objects.filter(pk=patient.user_id).update(is_active=False)
                 change.audit(Action.UPDATE, patient.user, "account deactivated")
-        for user in accounts.exclude(role=Role.PATIENT):
+        # A patient-role account with no record of its own (a caregiver's) is not one.
+        for user in accounts.filter(patient__isnull=True):
             _account_event(request, user, Action.UPDATE, "account deactivated")
         count = accounts.update(is_active=False)
         self.message_user(request, f"{count} account(s) deactivated.", messages.SUCCESS)
@@ -187,6 +188,29 @@ class CareLinkAdmin(ReadOnlyAdmin):
                 continue  # ended meanwhile by the patient or the clinician
             ended += 1
         self.message_user(request, f"{ended} link(s) ended.", messages.SUCCESS)
+
+
+@admin.register(CaregiverLink)
+class CaregiverLinkAdmin(ReadOnlyAdmin):
+    # Issue 12: as for care links, only the patient gives consent; an admin may end one.
+    list_display = ["patient", "caregiver", "email", "status", "created_at", "ended_at"]
+    fields = [*list_display, "gets_injection_reminders", "accepted_at", "ended_by"]
+    list_filter = ["status", "gets_injection_reminders"]
+    search_fields = ["patient__user__email", "caregiver__email", "email"]
+    list_select_related = ["patient__user", "caregiver"]
+    date_hierarchy = "created_at"
+    actions = ["end_links"]
+
+    @admin.action(description="End selected caregiver links (access ends at once)")
+    def end_links(self, request, queryset):
+        ended = 0
+        for link in queryset.open().select_related("patient__user", "caregiver"):
+            try:
+                caregivers.end(request, link=link)  # the one write path: audited
+            except ValidationError:
+                continue
+            ended += 1
+        self.message_user(request, f"{ended} caregiver link(s) ended.", messages.SUCCESS)
 
 
 @admin.register(AuditEvent)

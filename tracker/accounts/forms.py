@@ -192,3 +192,28 @@ class CodeForm(forms.Form):
         if backup:
             self.fields["code"].label = "Backup code"
             self.fields["code"].widget.attrs.update(inputmode="text", autocomplete="off")
+
+
+class CaregiverInviteForm(forms.Form):
+    """Issue 12: the patient invites someone who helps them."""
+
+    email = forms.EmailField(
+        label="Their email address", widget=forms.EmailInput(attrs={"autocomplete": "off"})
+    )
+    reminders = forms.BooleanField(
+        label="Send my injection and infusion reminders to this person too",
+        required=False,
+        help_text="They get an email when an injection or infusion is due or late. "
+        "You can change this later.",
+    )
+
+
+class CaregiverAccountForm(AccountForm):
+    """An account for an invited caregiver: the address is the one invited (the
+    invitation's link proved it reaches them), and no record of their own."""
+
+    def __init__(self, *args, email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["email"]
+        field.initial, field.disabled = email, True
+        field.help_text = "The address the invitation was sent to."

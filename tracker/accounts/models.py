@@ -64,6 +64,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     pending_email = models.EmailField("new email, waiting for confirmation", blank=True)
     # Issue 11: every page in larger type for this person (chosen on the Account page).
     large_text = models.BooleanField("larger text", default=False)
+    # Issue 12: a hint, never an access decision (the caregiver links decide): set when
+    # this person accepts a caregiver link, cleared when their last one ends, so the
+    # navigation looks for "People I care for" only for those who may have some.
+    cares_for_someone = models.BooleanField(default=False, editable=False)
 
     objects = UserManager()
 
@@ -115,6 +119,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.role == Role.PATIENT
 
     @property
+    def has_record(self) -> bool:
+        """A patient's own record exists; an account made only to care for someone
+        (issue 12) has none until its owner starts one from the profile page."""
+        return self.role == Role.PATIENT and hasattr(self, "patient")
+
+    @property
     def is_clinician(self) -> bool:
         return self.role == Role.CLINICIAN
 
@@ -140,18 +150,43 @@ class PatientQuerySet(models.QuerySet):
         """The one rule of who may see a patient's record.
 
         The patient sees their own; an approved clinician sees the patients
-        with an active care link; nobody else (admins included) sees any.
+        with an active care link; anyone but an admin also sees the people they
+        care for (an active caregiver link, issue 12); nobody else sees any.
         """
+        if not user.is_authenticated or not user.is_active or user.role == Role.ADMIN:
+            return self.none()
+        # One condition on the primary key over a UNION of indexed lookups: one query,
+        # each patient once, and a semi-join the database plans from the link indexes
+        # (an OR of two joins would repeat rows and scan every patient).
+        ids = CaregiverLink.objects.active().filter(caregiver=user).values("patient_id")
+        if user.role == Role.PATIENT:
+            own = self.model.objects.filter(user=user).values("pk")
+            ids = ids.order_by().union(own.order_by())
+        elif user.is_approved_clinician:
+            shared = CareLink.objects.active().filter(clinician=user).values("patient_id")
+            ids = ids.order_by().union(shared.order_by())
+        return self.filter(user__is_active=True, pk__in=ids)
+
+    def shared_with_clinician(self, user) -> "PatientQuerySet":
+        """The patients who share their record with `user` as their clinician (an active
+        care link): the clinician's panel, never the people they care for as family."""
+        if not user.is_active or not user.is_approved_clinician:
+            return self.none()
+        return self.filter(
+            user__is_active=True,
+            care_links__clinician=user,
+            care_links__status=CareLink.Status.ACTIVE,
+        )
+
+    def cared_for_by(self, user) -> "PatientQuerySet":
+        """The people `user` cares for (an active caregiver link), for the navigation."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        live = self.filter(user__is_active=True)
-        if user.role == Role.PATIENT:
-            return live.filter(user=user)
-        if user.is_approved_clinician:
-            return live.filter(
-                care_links__clinician=user, care_links__status=CareLink.Status.ACTIVE
-            )
-        return self.none()
+        return self.filter(
+            user__is_active=True,
+            caregiver_links__caregiver=user,
+            caregiver_links__status=CaregiverLink.Status.ACTIVE,
+        )
 
 
 class Patient(models.Model):
@@ -267,6 +302,84 @@ class CareLink(models.Model):
         return user.pk in (self.clinician_id, self.patient.user_id)
 
 
+class CaregiverLinkQuerySet(models.QuerySet):
+    def open(self) -> "CaregiverLinkQuerySet":
+        return self.filter(status__in=[CaregiverLink.Status.PENDING, CaregiverLink.Status.ACTIVE])
+
+    def active(self) -> "CaregiverLinkQuerySet":
+        return self.filter(status=CaregiverLink.Status.ACTIVE)
+
+    def pending(self) -> "CaregiverLinkQuerySet":
+        return self.filter(status=CaregiverLink.Status.PENDING)
+
+
+class CaregiverLink(models.Model):
+    """Issue 12: a patient lets someone who helps them (a daughter, a husband) see the
+    record and log entries for them. Being a caregiver is this link, not a role: a
+    patient or a clinician may also care for someone. The invitation goes to an email
+    address; the person who accepts it with that address becomes `caregiver`."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Invited"
+        ACTIVE = "active", "Active"
+        DECLINED = "declined", "Declined"
+        ENDED = "ended", "Ended"
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="caregiver_links")
+    caregiver = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="caring_for"
+    )
+    email = models.EmailField("invited email address")
+    # The invitation's single-use secret, as its SHA-256: the database never holds a
+    # working link. Emptied once the invitation is answered.
+    token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    # The patient's consent to "missed-injection escalation" (issue 12, item 2).
+    gets_injection_reminders = models.BooleanField(
+        "send my injection and infusion reminders to this person", default=False
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = CaregiverLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "caregiver"],
+                condition=Q(status__in=["pending", "active"]),
+                name="one_open_caregiver_link_per_pair",
+            ),
+            models.UniqueConstraint(
+                fields=["patient", "email"],
+                condition=Q(status="pending"),
+                name="one_pending_caregiver_invite_per_address",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="active") | Q(caregiver__isnull=False),
+                name="active_caregiver_link_has_caregiver",
+            ),
+        ]
+        indexes = [models.Index(fields=["caregiver", "status"])]
+
+    def __str__(self) -> str:
+        who = self.caregiver or self.email
+        return f"{who} cares for {self.patient} ({self.get_status_display()})"
+
+    @property
+    def name(self) -> str:
+        """How the patient's pages name the caregiver: their name once accepted."""
+        return str(self.caregiver) if self.caregiver_id else self.email
+
+    def involves(self, user) -> bool:
+        return user.pk is not None and user.pk in (self.caregiver_id, self.patient.user_id)
+
+
 class AuditEvent(models.Model):
     """Append-only trail of reads by others, changes, sharing and logins."""
 
@@ -289,6 +402,12 @@ class AuditEvent(models.Model):
         EMAIL_CONFIRMED = "email_confirmed", "Confirmed email address"
         EMAIL_CHANGE = "email_change", "Asked to change email address"
         EMAIL_CHANGED = "email_changed", "Changed email address"
+        # Issue 12: caregivers.
+        CARE_INVITE = "care_invite", "Invited a caregiver"
+        CARE_ACCEPT = "care_accept", "Caregiver accepted"
+        CARE_DECLINE = "care_decline", "Caregiver declined"
+        CARE_END = "care_end", "Caregiver access ended"
+        CARE_REMINDERS = "care_reminders", "Changed a caregiver's reminders"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from tracker.accounts import two_factor_views, views
+from tracker.accounts import caregiver_views, two_factor_views, views
 from tracker.accounts.forms import EmailAuthenticationForm
 from tracker.accounts.middleware import second_factor_not_required
 
@@ -71,5 +71,33 @@ urlpatterns = [
     ),
     path("links/<int:link_id>/end/", views.end_link, name="link-end"),
     path("my-patients/", views.my_patients, name="my-patients"),
+    # Issue 12: caregivers. The invitation's random secret is the credential.
+    path("caring/", caregiver_views.caring, name="caring"),
+    path(
+        "caregivers/invitation/<str:token>/",
+        caregiver_views.invitation,
+        name="caregiver-invitation",
+    ),
+    path(
+        "caregivers/invitation/<str:token>/accept/",
+        caregiver_views.invitation_accept,
+        name="caregiver-accept",
+    ),
+    path(
+        "caregivers/invitation/<str:token>/decline/",
+        caregiver_views.invitation_decline,
+        name="caregiver-decline",
+    ),
+    path(
+        "caregivers/invitation/<str:token>/signup/",
+        caregiver_views.invitation_signup,
+        name="caregiver-signup",
+    ),
+    path("caregivers/<int:link_id>/end/", caregiver_views.end, name="caregiver-end"),
+    path(
+        "caregivers/<int:link_id>/reminders/",
+        caregiver_views.reminders,
+        name="caregiver-reminders",
+    ),
     path("access-log/", views.access_log, name="access-log"),
 ]

@@ -13,8 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tracker.accounts import account as account_events
-from tracker.accounts import sharing, throttle, verification
-from tracker.accounts.access import clinician_required, patient_required
+from tracker.accounts import caregiver_views, sharing, throttle, verification
+from tracker.accounts.access import clinician_required, patient_required, role_required
 from tracker.accounts.forms import (
     AccountForm,
     EmailChangeForm,
@@ -23,8 +23,10 @@ from tracker.accounts.forms import (
     TextSizeForm,
     TimeZoneForm,
 )
-from tracker.accounts.models import AuditEvent, CareLink, Role
+from tracker.accounts.models import AuditEvent, CaregiverLink, CareLink, Patient, Role
 from tracker.records.changes import change_record
+
+OPEN_CAREGIVER_LINKS = (CaregiverLink.Status.ACTIVE, CaregiverLink.Status.PENDING)
 
 
 @require_GET
@@ -33,6 +35,8 @@ def home(request):
         return redirect("dashboard:panel")
     if request.user.role == Role.ADMIN:
         return redirect("admin:index")
+    if not request.user.has_record:  # an account made to care for someone (issue 12)
+        return redirect("accounts:caring")
     return redirect("dashboard:patient", patient_id=request.user.patient.pk)
 
 
@@ -165,25 +169,36 @@ def account(request):
     return render(request, "accounts/account.html", forms)
 
 
-@patient_required
+@role_required(Role.PATIENT)
 @require_http_methods(["GET", "POST"])
 def profile(request):
-    form = PatientProfileForm(request.POST or None, instance=request.user.patient)
+    """The patient's profile; for an account made to care for someone, the start of
+    a record of their own."""
+    patient = getattr(request.user, "patient", None)
+    starting = patient is None
+    form = PatientProfileForm(request.POST or None, instance=patient or Patient(user=request.user))
     if request.method == "POST" and form.is_valid():
         with change_record(request, form.instance) as change:
             form.save()
-            change.audit(AuditEvent.Action.UPDATE, form.instance, "profile")
-        messages.success(request, "Your profile is saved.")
+            action = AuditEvent.Action.CREATE if starting else AuditEvent.Action.UPDATE
+            change.audit(action, form.instance, "started own record" if starting else "profile")
+        messages.success(request, "Your record is ready." if starting else "Your profile is saved.")
         return redirect("home")
-    return render(request, "accounts/profile.html", {"form": form})
+    return render(request, "accounts/profile.html", {"form": form, "starting": starting})
 
 
 @patient_required
 @require_http_methods(["GET", "POST"])
 def sharing_page(request):
-    patient = request.user.patient
-    form = EmailForm(request.POST or None, label="Clinician's email")
-    if request.method == "POST" and form.is_valid():
+    patient, which = request.user.patient, request.POST.get("form")
+    data = request.POST if request.method == "POST" else None
+    form = EmailForm(data if which != "caregiver" else None, label="Clinician's email")
+    invite, invited = caregiver_views.invite(
+        request, patient, data if which == "caregiver" else None
+    )
+    if invited:
+        return redirect("accounts:sharing")
+    if data is not None and which != "caregiver" and form.is_valid():
         try:
             link = sharing.share_with_clinician(
                 request, patient=patient, clinician_email=form.cleaned_data["email"]
@@ -194,6 +209,7 @@ def sharing_page(request):
             messages.success(request, f"{link.clinician} can now see your record.")
             return redirect("accounts:sharing")
     links = patient.care_links.select_related("clinician").order_by("-created_at")
+    helpers = patient.caregiver_links.select_related("caregiver").order_by("-created_at")
     return render(
         request,
         "accounts/sharing.html",
@@ -205,6 +221,11 @@ def sharing_page(request):
                 link
                 for link in links
                 if link.status in (CareLink.Status.ENDED, CareLink.Status.DECLINED)
+            ][:20],
+            "invite_form": invite,
+            "caregivers": [link for link in helpers if link.status in OPEN_CAREGIVER_LINKS],
+            "past_caregivers": [
+                link for link in helpers if link.status not in OPEN_CAREGIVER_LINKS
             ][:20],
         },
     )

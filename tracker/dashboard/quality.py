@@ -36,7 +36,7 @@ class Cohort:
 def load_cohort(user, today: dt.date) -> Cohort:
     since = quality.quarters_back(today, QUARTERS_SHOWN)
     fractures = m.Fracture.objects.filter(
-        patient__in=Patient.objects.visible_to(user),
+        patient__in=Patient.objects.shared_with_clinician(user),
         fragility=True,
         date__gte=since,
         date__lte=today,

@@ -102,9 +102,10 @@ def _picture(request, patient) -> dict:
 
 
 def _had_it_url(request, patient, alert) -> str | None:
-    """For the patient, a due or late dose's "I had it": the course's dose form."""
+    """For the patient (or a caregiver, issue 12), a due or late dose's "I had it": the
+    course's dose form."""
     course_id = dose_course_id(alert.rule_id, alert.key)
-    if course_id is None or request.user.pk != patient.user_id:
+    if course_id is None or not (patient.access.is_owner or patient.access.is_caregiver):
         return None
     return reverse("records:detail", args=[patient.pk, "medications", course_id]) + "#dose-form"
 
@@ -129,7 +130,7 @@ def _dashboard(request, patient, settings_form=None):
     if is_own_record(request.user, patient):  # the clinician's page is at its query budget
         key = context["fragment_key"] + ":coach"
         context["coach"] = cache.get_or_set(key, lambda: _coach(patient), PICTURE_CACHE_SECONDS)
-    if request.user.is_clinician:
+    if request.user.is_clinician and not patient.access.is_caregiver:  # family: no controls
         context["settings_form"] = settings_form or ClinicalSettingsForm(
             instance=_settings(patient)
         )
@@ -171,7 +172,7 @@ def _settings(patient) -> m.ClinicalSettings:
 @require_POST
 def clinical_settings(request, patient_id: int):
     patient = patient_for(request, patient_id, what="sent the clinician settings form")
-    require_clinician(request)
+    require_clinician(request, patient)
     form = ClinicalSettingsForm(request.POST, instance=_settings(patient))
     form.instance.updated_by = request.user
     if done := guards.save(
@@ -195,7 +196,7 @@ def _panel_selection(request):
     urgency order (an index), with the search and the filter as understood."""
     # Walk the summaries in urgency order and keep those the access gate lets this
     # clinician see (a correlated EXISTS): a page stops after 26 rows.
-    visible = Patient.objects.visible_to(request.user).filter(pk=OuterRef("patient"))
+    visible = Patient.objects.shared_with_clinician(request.user).filter(pk=OuterRef("patient"))
     summaries = PatientSummary.objects.filter(Exists(visible)).by_urgency()
     query = request.GET.get("q", "").strip()
     if query:

@@ -69,7 +69,7 @@ def everything_zip(patient: Patient) -> bytes:
 def delete_account(user: User) -> AuditEvent:
     """Delete `user` (a patient), their record and their uploaded files; returns the
     tombstone. The files go from storage only once the deletion is committed."""
-    files = _patient_files(user.patient)
+    files = _patient_files(user.patient) if user.has_record else []
     with transaction.atomic():
         tombstone = account.erase(user)
         transaction.on_commit(lambda: [stored.storage.delete(stored.name) for stored in files])

@@ -8,7 +8,8 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tracker.accounts.access import patient_for, patient_required
+from tracker.accounts.access import patient_for, patient_required, role_required
+from tracker.accounts.models import Role
 from tracker.interop import owner
 from tracker.interop.csv_io import ImportRefused, csv_zip, import_csv_zip
 from tracker.interop.forms import CsvUploadForm, DeleteAccountForm
@@ -22,13 +23,15 @@ def _zip_response(data: bytes, name: str) -> HttpResponse:
 
 @require_GET
 def export_csv(request, patient_id: int):
-    patient = patient_for(request, patient_id, what="downloaded the record as CSV files")
+    patient = patient_for(
+        request, patient_id, what="downloaded the record as CSV files", caregivers=False
+    )
     return _zip_response(csv_zip(patient), f"bonetrack-{timezone.localdate()}-csv.zip")
 
 
 @require_http_methods(["GET", "POST"])
 def import_csv(request, patient_id: int):
-    patient = patient_for(request, patient_id, what="opened the CSV import page")
+    patient = patient_for(request, patient_id, what="opened the CSV import page", caregivers=False)
     form = CsvUploadForm(request.POST or None, request.FILES or None)
     problems, outcome = [], None
     if request.method == "POST" and form.is_valid():
@@ -47,7 +50,7 @@ def download_everything(request):
     return _zip_response(data, f"bonetrack-{timezone.localdate()}-everything.zip")
 
 
-@patient_required
+@role_required(Role.PATIENT)  # a caregiver's account without a record too (issue 12)
 @require_http_methods(["GET", "POST"])
 def delete_account(request):
     form = DeleteAccountForm(request.POST or None, user=request.user)

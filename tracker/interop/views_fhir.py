@@ -18,7 +18,9 @@ MAX_BYTES = 10 * 1024 * 1024  # issue 10, "Bad input": 10 MB a file
 
 @require_GET
 def export_fhir(request, patient_id: int):
-    patient = patient_for(request, patient_id, what="downloaded the record as a FHIR file")
+    patient = patient_for(
+        request, patient_id, what="downloaded the record as a FHIR file", caregivers=False
+    )
     body = json.dumps(export_bundle(patient), indent=1, ensure_ascii=False)
     response = HttpResponse(body, content_type="application/fhir+json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="bonetrack-{patient.pk}-fhir.json"'
@@ -50,7 +52,7 @@ class FhirUploadForm(forms.Form):
 
 @require_http_methods(["GET", "POST"])
 def import_fhir(request, patient_id: int):
-    patient = patient_for(request, patient_id, what="opened the FHIR import page")
+    patient = patient_for(request, patient_id, what="opened the FHIR import page", caregivers=False)
     form = FhirUploadForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():

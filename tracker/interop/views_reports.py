@@ -40,7 +40,9 @@ def _report(patient, report_id: int) -> UploadedReport:
 @csrf_exempt  # the CSRF check runs below, after the size limit is in place
 @require_http_methods(["GET", "POST"])
 def report_upload(request, patient_id: int):
-    patient = patient_for(request, patient_id, what="opened the page to upload a report")
+    patient = patient_for(
+        request, patient_id, what="opened the page to upload a report", caregivers=False
+    )
     limit = uploads.SizeLimitHandler(request)
     if request.method == "POST":
         length = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -92,7 +94,9 @@ def _upload_page(request, patient, form, error: str = "", status: int = 200):
 
 @require_http_methods(["GET", "POST"])
 def report_review(request, patient_id: int, report_id: int):
-    patient = patient_for(request, patient_id, what="opened the review of an uploaded report")
+    patient = patient_for(
+        request, patient_id, what="opened the review of an uploaded report", caregivers=False
+    )
     report = _report(patient, report_id)
     if report.scan_id:
         return redirect("records:scan", patient_id=patient.pk, pk=report.scan_id)
@@ -151,7 +155,9 @@ def _with_marks(site_forms, marks):
 
 @require_POST
 def report_discard(request, patient_id: int, report_id: int):
-    patient = patient_for(request, patient_id, what="discarded an uploaded report")
+    patient = patient_for(
+        request, patient_id, what="discarded an uploaded report", caregivers=False
+    )
     report = _report(patient, report_id)
     if report.scan_id:
         raise Http404  # an imported report is deleted from its scan's page
@@ -195,7 +201,9 @@ def report_page(request, patient_id: int, report_id: int, page: int):
 
 @require_http_methods(["GET", "POST"])
 def report_delete(request, patient_id: int, report_id: int):
-    patient = patient_for(request, patient_id, what="opened the page to delete an uploaded report")
+    patient = patient_for(
+        request, patient_id, what="opened the page to delete an uploaded report", caregivers=False
+    )
     report = _report(patient, report_id)
     back = (
         reverse("records:scan", args=[patient.pk, report.scan_id])

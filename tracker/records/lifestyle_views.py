@@ -1,6 +1,7 @@
 """The calcium and vitamin D log and the falls-prevention checklist (issue 11, items 4
-and 5): pages of the record, read by its owner and a caring clinician, who may also
-write them. Nudges only: nothing here makes an alert."""
+and 5): pages of the record, read by its owner, a caring clinician and a caregiver,
+who may all write them (a caregiver removes or unticks only what they entered).
+Nudges only: nothing here makes an alert."""
 
 import datetime as dt
 
@@ -11,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from tracker.accounts.access import patient_for
+from tracker.accounts.access import patient_for, require_add, require_change
 from tracker.accounts.models import AuditEvent
 from tracker.clinical import nutrition
 from tracker.records import guards
@@ -44,6 +45,7 @@ def calcium(request, patient_id: int):
         return _remove(request, patient, url)
     forms = _forms(request, patient, today, data=request.POST or None, which=which)
     if which in forms:
+        require_add(request, patient, "calcium")
         form = forms[which]
         form.instance.patient, form.instance.entered_by = patient, request.user
         if done := guards.save(request, patient, form, url=lambda _: url):
@@ -83,6 +85,7 @@ def _pk(request, name: str) -> int:
 
 def _remove(request, patient, url):
     entry = get_object_or_404(IntakeEntry.objects.for_patient(patient), pk=_pk(request, "remove"))
+    require_change(request, patient, entry)
     with change_record(request, patient) as change:
         change.audit(Action.DELETE, entry, str(entry))
         entry.delete()
@@ -99,6 +102,7 @@ def falls_checklist(request, patient_id: int):
         return _untick(request, patient, today, url)
     form = TickForm(request.POST or None, patient=patient, today=today, user=request.user)
     if request.method == "POST":
+        require_add(request, patient, "falls-checklist")
         form.instance.patient, form.instance.entered_by = patient, request.user
         if done := guards.save(request, patient, form, url=lambda _: url):
             return done
@@ -125,6 +129,7 @@ def _untick(request, patient, today, url):
     tick = get_object_or_404(
         HomeSafetyCheck.objects.for_patient(patient).ticked(), pk=_pk(request, "untick")
     )
+    require_change(request, patient, tick)
     with change_record(request, patient) as change:
         tick.unticked = max(today, tick.date)
         tick.save(update_fields=["unticked", "updated_at"])

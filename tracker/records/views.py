@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tracker.accounts.access import patient_for, require_clinician
+from tracker.accounts.access import patient_for, require_add, require_change, require_clinician
 from tracker.accounts.models import AuditEvent
 from tracker.clinical.dates import display_date
 from tracker.records import forms, guards
@@ -24,12 +24,12 @@ def _kind(slug: str, *, scans: bool = False):
     return KINDS[slug]
 
 
-def _may_change(request, kind) -> None:
+def _may_change(request, patient, kind) -> None:
     """A page that adds, edits or deletes an entry of a clinician-only kind (a falls
     assessment, a FRAX result) answers 403 to anyone but a clinician; called once the
     entry is found, so another record's entry is still 404."""
     if kind.clinician_only:
-        require_clinician(request)
+        require_clinician(request, patient)
 
 
 def _entry(patient, kind, pk: int):
@@ -62,9 +62,10 @@ def _form_kwargs(request, patient, **extra):
 def entry_add(request, patient_id: int, kind: str):
     patient = patient_for(request, patient_id, what=_seen("the form to add", kind))
     kind = _kind(kind)
-    _may_change(request, kind)
+    _may_change(request, patient, kind)
     if kind.slug == "doses":
         raise Http404  # doses are added from their course
+    require_add(request, patient, kind.slug)
     initial = {"date": timezone.localdate()} if kind.date_field == "date" else {}
     form = kind.form(request.POST or None, initial=initial, **_form_kwargs(request, patient))
     if request.method == "POST":
@@ -124,7 +125,8 @@ def entry_edit(request, patient_id: int, kind: str, pk: int):
     patient = patient_for(request, patient_id, what=_seen("the edit page for", kind, pk))
     kind = _kind(kind)
     entry = _entry(patient, kind, pk)
-    _may_change(request, kind)
+    _may_change(request, patient, kind)
+    require_change(request, patient, entry)
     extra = {"course": entry.course} if kind.slug == "doses" else {}
     form = kind.form(
         request.POST or None, instance=entry, **_form_kwargs(request, patient, **extra)
@@ -144,7 +146,8 @@ def entry_delete(request, patient_id: int, kind: str, pk: int):
     patient = patient_for(request, patient_id, what=_seen("the delete page for", kind, pk))
     kind = _kind(kind, scans=True)
     entry = _entry(patient, kind, pk)
-    _may_change(request, kind)
+    _may_change(request, patient, kind)
+    require_change(request, patient, entry)
     if request.method == "POST":
         label = str(entry)
         with change_record(request, patient) as change:
@@ -173,6 +176,7 @@ def dose_add(request, patient_id: int, course_id: int):
     course = _entry(patient, KINDS["medications"], course_id)
     if not course.drug_info.doses_recorded:
         raise Http404
+    require_add(request, patient, "doses")
     form = forms.DoseForm(request.POST, course=course, **_form_kwargs(request, patient))
     course_url = reverse("records:detail", args=[patient.pk, "medications", course.pk])
     form.instance.patient, form.instance.course = patient, course
@@ -205,6 +209,10 @@ def scan_form(request, patient_id: int, pk: int | None = None):
         what=_seen("the edit page for", "scans", pk) if pk else _seen("the form to add", "scans"),
     )
     scan = _entry(patient, KINDS["scans"], pk) if pk else m.Scan(patient=patient)
+    if pk:
+        require_change(request, patient, scan)
+    else:
+        require_add(request, patient, "scans")
     form = forms.ScanForm(request.POST or None, instance=scan, **_form_kwargs(request, patient))
     scan_date = (
         form.cleaned_data.get("date") if request.method == "POST" and form.is_valid() else None

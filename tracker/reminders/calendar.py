@@ -2,11 +2,13 @@
 the end of a course, each with an alarm. Any calendar app can subscribe."""
 
 import datetime as dt
+import hashlib
 
 from django.conf import settings
 from icalendar import Alarm, Calendar, Event
 
 from tracker.clinical.assess import Assessment
+from tracker.reminders.models import CAREGIVER_RULES
 
 ALARM_BEFORE = dt.timedelta(days=7)
 PRODID = "-//BoneTrack//Reminders//EN"
@@ -77,6 +79,30 @@ def events_for(
                 )
             )
     return found
+
+
+def caregiver_events(
+    assessment: Assessment,
+    *,
+    patient_id: int,
+    label: str,
+    stamp: dt.datetime,
+    record_start: dt.date,
+) -> list[Event]:
+    """Issue 12: in a caregiver's calendar, the patient's due and late injections and
+    infusions (CAREGIVER_RULES), one event per item (its key makes the UID, so an
+    escalation is a new event), on the day it is due or became late."""
+    return [
+        _event(
+            f"reminder-{patient_id}-{hashlib.sha256(alert.key.encode()).hexdigest()[:16]}",
+            max(alert.due_date, record_start),
+            f"{alert.title} ({label})",
+            f"A reminder for {label}, whom you help, written to them: {alert.explanation}",
+            stamp,
+        )
+        for alert in assessment.alerts
+        if alert.rule_id in CAREGIVER_RULES
+    ]
 
 
 def build_calendar(events: list[Event], *, name: str) -> bytes:

@@ -23,13 +23,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from tracker.accounts.models import CareLink, Patient, Role
+from tracker.accounts.models import CaregiverLink, CareLink, Patient, Role, User
 from tracker.clinical.assess import assess
 from tracker.clinical.summary import summarize
 from tracker.records.history import load_histories
 from tracker.records.models import AlertState
 from tracker.records.summary import store_daily
-from tracker.reminders.models import Delivery, ReminderPreference
+from tracker.reminders.models import CAREGIVER_RULES, Delivery, ReminderPreference
 
 log = logging.getLogger(__name__)
 
@@ -99,16 +99,7 @@ def _queue_batch(patients: list[Patient], today: dt.date) -> int:
         hidden[patient_id].add(key)
         if status == AlertState.Status.ACKNOWLEDGED:
             acknowledged[patient_id].add(key)
-    clinicians = defaultdict(list)
-    links = CareLink.objects.active().filter(
-        patient_id__in=ids,
-        clinician__is_active=True,
-        clinician__role=Role.CLINICIAN,
-        clinician__approved_at__isnull=False,
-        clinician__email_verified_at__isnull=False,  # issue 9: confirmed addresses only
-    )
-    for link in links.select_related("clinician__reminder_preference"):
-        clinicians[link.patient_id].append(link.clinician)
+    clinicians, caregivers = _clinicians_of(ids), _caregivers_of(ids)
     rows, summaries = [], {}
     for patient in patients:
         assessment = assess(histories[patient.pk], today)
@@ -125,6 +116,9 @@ def _queue_batch(patients: list[Patient], today: dt.date) -> int:
                 recipients.append(patient.user)
             if alert.severity in CLINICIAN_SEVERITIES:
                 recipients += [c for c in clinicians[patient.pk] if _wants(c, alert.severity)]
+            if alert.rule_id in CAREGIVER_RULES:
+                recipients += [c for c in caregivers[patient.pk] if _wants(c, alert.severity)]
+            recipients = list({recipient.pk: recipient for recipient in recipients}.values())
             rows += [
                 Delivery(
                     recipient=recipient,
@@ -143,6 +137,38 @@ def _queue_batch(patients: list[Patient], today: dt.date) -> int:
     Delivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
     store_daily(summaries)
     return len(rows)
+
+
+def _clinicians_of(ids: list[int]) -> dict[int, list[User]]:
+    """Each patient's clinicians who get alert-level items (confirmed addresses only)."""
+    found = defaultdict(list)
+    links = CareLink.objects.active().filter(
+        patient_id__in=ids,
+        clinician__is_active=True,
+        clinician__role=Role.CLINICIAN,
+        clinician__approved_at__isnull=False,
+        clinician__email_verified_at__isnull=False,  # issue 9: confirmed addresses only
+    )
+    for link in links.select_related("clinician__reminder_preference"):
+        found[link.patient_id].append(link.clinician)
+    return found
+
+
+def _caregivers_of(ids: list[int]) -> dict[int, list[User]]:
+    """Issue 12: each patient's caregivers who get CAREGIVER_RULES items: an active link
+    with the patient's consent, and a confirmed address (issue 9, as for everyone). A
+    caregiver's own settings choose severities; the patient's snooze does not hold
+    back what the patient asked to have escalated."""
+    found = defaultdict(list)
+    links = CaregiverLink.objects.active().filter(
+        patient_id__in=ids,
+        gets_injection_reminders=True,
+        caregiver__is_active=True,
+        caregiver__email_verified_at__isnull=False,
+    )
+    for link in links.select_related("caregiver__reminder_preference"):
+        found[link.patient_id].append(link.caregiver)
+    return found
 
 
 def deliver_pending(now: dt.datetime, *, batch_size: int = BATCH_SIZE) -> int:
@@ -172,8 +198,37 @@ def deliver_pending(now: dt.datetime, *, batch_size: int = BATCH_SIZE) -> int:
             for delivery in mine.order_by("recipient_id", "patient_id", "pk"):
                 by_recipient[delivery.recipient_id].append(delivery)
             for items in by_recipient.values():
-                sent += _send(items, connection=connection, worker=worker, now=now)
+                if items := _drop_withdrawn(items, worker=worker):
+                    sent += _send(items, connection=connection, worker=worker, now=now)
     return sent
+
+
+def _drop_withdrawn(items: list[Delivery], *, worker: str) -> list[Delivery]:
+    """Issue 12: a reminder queued for a caregiver goes only while the link is active
+    with the patient's consent: one that ended, or lost consent, since it was queued
+    is dropped unsent (queued again, and sent, if consent comes back)."""
+    recipient = items[0].recipient
+    relayed = {
+        item.patient_id
+        for item in items
+        if item.rule_id in CAREGIVER_RULES and item.patient.user_id != recipient.pk
+    }
+    if not relayed:
+        return items
+    allowed = set(
+        CaregiverLink.objects.active()
+        .filter(caregiver=recipient, gets_injection_reminders=True, patient_id__in=relayed)
+        .values_list("patient_id", flat=True)
+    )
+    allowed |= set(
+        CareLink.objects.active()
+        .filter(clinician=recipient, patient_id__in=relayed)
+        .values_list("patient_id", flat=True)
+    )
+    gone = [item for item in items if item.patient_id in relayed - allowed]
+    gone = [item for item in gone if item.rule_id in CAREGIVER_RULES]
+    Delivery.objects.filter(pk__in=[item.pk for item in gone], claimed_by=worker).delete()
+    return [item for item in items if item not in gone]
 
 
 def _send(items: list[Delivery], *, connection, worker: str, now: dt.datetime) -> int:
@@ -209,6 +264,10 @@ def build_email(items: list[Delivery], *, connection=None) -> EmailMultiAlternat
     context = {
         "recipient": recipient,
         "items": items,
+        # Issue 12: a caregiver's email holds the reminders of the people they help
+        # (named by initials) after their own.
+        "own": [item for item in items if item.patient.user_id == recipient.pk],
+        "helped": [item for item in items if item.patient.user_id != recipient.pk],
         "settings_url": settings.SITE_URL + reverse("reminders:settings"),
         "rules_url": settings.SITE_URL + reverse("learn:rules"),
     }

@@ -20,6 +20,11 @@ PATIENT_MAY_CLOSE = ("info", "warn")
 # A due or late injection or infusion is closed by recording the dose, never by
 # "Done" (issue 9): the patient's action is "I had it", which opens the dose form.
 DOSE_RULES = ("DMAB-DUE", "DMAB-LATE", "DMAB-LONG-DELAY", "ZOL-DUE", "ROMO-DUE")
+# Issue 12, item 2 ("missed-injection escalation"): with the patient's consent on the
+# caregiver link, these of the patient's reminders also go to the caregiver, by email
+# and in the caregiver's calendar feed: due and late injections and infusions, and
+# nothing else. The issue's list, word for word (today the same as DOSE_RULES).
+CAREGIVER_RULES = ("DMAB-DUE", "DMAB-LATE", "DMAB-LONG-DELAY", "ZOL-DUE", "ROMO-DUE")
 # The engine's keys name what an alert is about ("DMAB-LATE:course-12:dose-45").
 COURSE_IN_KEY = re.compile(r":course-(\d+)(?::|$)")
 

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,7 +14,7 @@ from tracker.accounts.access import (
     patient_for,
     require_clinician,
 )
-from tracker.accounts.models import AuditEvent, Patient, Role
+from tracker.accounts.models import AuditEvent, CaregiverLink, Patient, Role
 from tracker.clinical.assess import assess
 from tracker.records.changes import change_record
 from tracker.records.history import load_histories, load_history
@@ -123,7 +124,7 @@ def alert_snooze(request, patient_id: int):
 @require_POST
 def alert_acknowledge(request, patient_id: int):
     patient = patient_for(request, patient_id, what="opened an alert to acknowledge it")
-    require_clinician(request)
+    require_clinician(request, patient)
     form = AcknowledgeForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Not acknowledged: " + " ".join(_errors(form)))
@@ -189,6 +190,23 @@ def calendar_revoke(request):
     return redirect("reminders:settings")
 
 
+def _feed_patients(user) -> list[Patient]:
+    """The records in `user`'s feed, in one query: their own and their patients' in
+    full; of the people they care for (issue 12), only those who consented to have
+    their injection reminders sent to them, and only those reminders."""
+    as_family = CaregiverLink.objects.active().filter(caregiver=user, patient=OuterRef("pk"))
+    as_clinician = Patient.objects.shared_with_clinician(user).filter(pk=OuterRef("pk"))
+    patients = Patient.objects.visible_to(user).annotate(
+        consented=Exists(as_family.filter(gets_injection_reminders=True)),
+        shared=Exists(as_clinician),
+    )
+    found = list(patients.select_related("user"))
+    for patient in found:
+        patient.only_reminders = patient.user_id != user.pk and not patient.shared
+        patient.in_feed = not patient.only_reminders or patient.consented
+    return found
+
+
 @login_not_required
 @require_GET
 def calendar_feed(request, token: str):
@@ -201,13 +219,14 @@ def calendar_feed(request, token: str):
         raise Http404
     user, stamp = preference.user, timezone.now()
     today = timezone.localdate(stamp, timezone=user.zone)  # the feed owner's own day
-    patients = list(Patient.objects.visible_to(user).select_related("user"))
+    patients = [patient for patient in _feed_patients(user) if patient.in_feed]
     fetched_by_feed(request, user, [patient.pk for patient in patients], what=FEED_READ)
     histories = load_histories(patients)
     events = []
     for patient in patients:
         label = "" if patient.user_id == user.pk else patient.user.initials
-        events += calendar.events_for(
+        what = calendar.caregiver_events if patient.only_reminders else calendar.events_for
+        events += what(
             assess(histories[patient.pk], today),
             patient_id=patient.pk,
             label=label,
