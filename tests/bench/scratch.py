@@ -54,11 +54,18 @@ def open_scratch() -> Scratch:
     if given.startswith(("postgres://", "postgresql://")):
         import psycopg
 
-        admin_url = given
         name = f"bonetrack_bench_{os.getpid()}_{secrets.token_hex(3)}"
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
         parts = urlsplit(given)
+        # From DATABASE_URL's database, or the server's maintenance one when that is
+        # not created yet: the bench never writes to DATABASE_URL's own database.
+        for admin_url in (given, urlunsplit(parts._replace(path="/postgres"))):
+            try:
+                with psycopg.connect(admin_url, autocommit=True) as admin:
+                    admin.execute(f'CREATE DATABASE "{name}"')
+                break
+            except psycopg.OperationalError:
+                if admin_url != given:
+                    raise
         url = urlunsplit(parts._replace(path=f"/{name}"))
     elif given and not given.startswith("sqlite"):
         raise SystemExit(f"make bench: DATABASE_URL must be SQLite or PostgreSQL, not {given!r}")
