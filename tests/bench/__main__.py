@@ -142,7 +142,7 @@ def run(tier: Tier, only: set[int], folder) -> int:
             with Gunicorn(folder) as server:
                 titles[2] = (
                     f"Pages under HTTP load ({server.described}; medians of "
-                    f"{tier.http_rounds} rounds of {tier.http_seconds:g} s after "
+                    f"{_rounds(tier.http_rounds)} of {tier.http_seconds:g} s after "
                     f"{tier.http_warmup:g} s of warm-up; × minimal = `/healthz` req/s ÷ the "
                     "page's)"
                 )
@@ -160,7 +160,7 @@ def run(tier: Tier, only: set[int], folder) -> int:
                 if 3 in only:
                     report.progress("3. reads and writes at once")
                     done[3] = [
-                        f"Medians of {tier.mixed_rounds} rounds of {tier.mixed_seconds:g} s "
+                        f"Medians of {_rounds(tier.mixed_rounds)} of {tier.mixed_seconds:g} s "
                         f"(after {tier.http_warmup:g} s of warm-up) on {server.described}.",
                         "",
                         *mixed.mixed(
@@ -193,6 +193,10 @@ def run(tier: Tier, only: set[int], folder) -> int:
     report.emit(_sections(done, titles))
     report.emit(f"\n_Measured in {(time.perf_counter() - began) / 60:.1f} min._")
     return 0
+
+
+def _rounds(n: int) -> str:
+    return "1 round" if n == 1 else f"{n} rounds"
 
 
 def _sections(done: dict[int, list[str]], titles: dict[int, str]) -> list[str]:

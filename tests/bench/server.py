@@ -34,7 +34,7 @@ class Gunicorn:
 
     @property
     def described(self) -> str:
-        return f"gunicorn, {WORKERS} workers x {THREADS} threads (gthread), keep-alive"
+        return f"gunicorn, {WORKERS} workers × {THREADS} threads (gthread), keep-alive"
 
     def __enter__(self) -> "Gunicorn":
         command = [
