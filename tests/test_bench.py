@@ -76,6 +76,20 @@ def test_the_load_generator_counts_answers_and_keeps_cookies():
         server.server_close()
 
 
+def test_the_sizes_of_tests_bench_bytes_print_in_the_same_table():
+    sizes = {
+        "page": 10,
+        "assets": {"/static/a.js": 5},
+        "encodings": {"/p/": "gzip", "/static/a.js": "br"},
+        "total": 15,
+    }
+    assert first_visit._flat(sizes, "/p/") == {
+        "/p/ (gzip)": 10,
+        "/static/a.js (br)": 5,
+        "total": 15,
+    }
+
+
 def test_tables_are_markdown():
     lines = report.table(["page", "ms"], [["a", 1.25], ["bb", 1234.0]])
     assert lines == ["| page |    ms |", "|------|------:|", "| a    |   1.2 |", "| bb   | 1,234 |"]
