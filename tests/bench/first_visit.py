@@ -23,7 +23,9 @@ from tests.bench.load import ACCEPT_ENCODING, decoded
 from tests.bench.seed import Cast, signed_in
 
 EXTERNAL = "tests.bench_bytes"
-BUDGET_KB = 450  # issue 13, item 9
+# Issue 13, item 9: "at most 450 KB", read as 450,000 bytes (the stricter reading, as
+# the bytes test of issue 13 holds it); KB below are thousands of bytes.
+BUDGET_KB = 450
 LOADED_BY_LINK = {"stylesheet", "icon", "preload", "modulepreload", "manifest"}
 CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)['"]?\s*\)""")
 
@@ -101,8 +103,8 @@ def first_visit(cast: Cast) -> list[str]:
         sizes = _flat(measure(client, url), url)
         title = "first visit to the dashboard (tests/bench_bytes.py)"
     total = sizes.pop("total")
-    rows = [[what, size, f"{size / 1024:.1f}"] for what, size in sizes.items()]
-    rows.append(["**total**", total, f"**{total / 1024:.1f}** (budget {BUDGET_KB})"])
+    rows = [[what, size, f"{size / 1000:.1f}"] for what, size in sizes.items()]
+    rows.append(["**total**", total, f"**{total / 1000:.1f}** (budget {BUDGET_KB})"])
     return report.table([title, "bytes", "KB"], rows)
 
 

@@ -135,6 +135,7 @@ def own_rows(measured: dict, run: str) -> list:
         total * 100_000 / measured["patients"],
         round(measured["queue_queries"] / measured["batches"]),
         measured["emails"],
+        f"{measured['deliver_queries'] / measured['emails']:.1f}" if measured["emails"] else None,
         None if peak is None else f"{peak:.0f} (+{peak - measured['rss_start_mb']:.0f})",
     ]
 
@@ -148,6 +149,7 @@ OWN_HEADERS = [
     "s per 100,000",
     "queries per batch",
     "emails",
+    "queries per email",
     "peak RSS MB (+ over start)",
 ]
 
