@@ -7,7 +7,7 @@ PORT ?= 8000
 # Extra pytest arguments, e.g. `make test PYTEST_ARGS="-m 'not browser'"`.
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format bench clean plotly
+.PHONY: run test lint format bench bench-quick clean plotly
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,9 +41,13 @@ format: $(VENV)/.dev-installed
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .coverage htmlcov
 
-# Performance figures for the README (a scratch database; takes a minute or two).
+# Performance figures for the README (issue 13), on a scratch database: SQLite, or
+# PostgreSQL next to DATABASE_URL's. Full tier about 20 minutes; quick a few.
 bench: $(VENV)/.dev-installed
-	$(BIN)/python tests/bench.py
+	$(BIN)/python -m tests.bench
+
+bench-quick: $(VENV)/.dev-installed
+	$(BIN)/python -m tests.bench --quick
 
 # Rebuild static/vendor/plotly/plotly-bonetrack.min.js from the npm registry's plotly.js
 # (only the traces the charts use; .ci/plotly/entry.js). Needs node and npm; the built
