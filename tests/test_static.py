@@ -128,3 +128,10 @@ def test_pages_send_a_strict_csp(client, db):
     assert "unsafe-inline" not in csp
     assert "<script>" not in response.content.decode()
     assert " style=" not in response.content.decode()
+
+
+def test_a_browser_asking_for_favicon_ico_is_sent_to_our_icon(client):
+    # The Django admin's pages have no <link rel="icon">: browsers then ask /favicon.ico.
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith(".svg") and "favicon" in response["Location"]

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -11,6 +12,11 @@ admin.site.site_title = "BoneTrack admin"
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("healthz", account_views.healthz, name="healthz"),
+    # Pages without our <link rel="icon"> (the Django admin's) make browsers ask here.
+    path(
+        "favicon.ico",
+        login_not_required(RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
+    ),
     path("accounts/", include("tracker.accounts.urls")),
     # One way in, throttled and with the second step: the admin signs in where everyone does.
     path(
