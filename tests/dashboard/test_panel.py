@@ -244,14 +244,18 @@ def test_panel_and_csv_query_budgets_with_5000_patients(
     url = reverse(PANEL)
     client.get(url)
     cache.clear()  # the panel keeps nothing in the cache: cold costs the same as warm
+    deep = client.get(url + "?page=149").context["next_url"]  # page 150, by key
+    # The session, the user, the two-step device, the page (a deep page by number also
+    # finds where it starts), the audit of the page's reads, the count of links.
     for query in (
         "",  # the first page
-        "?page=150",  # a deep page
+        deep,
+        "?page=150",  # a deep page by number
         "?filter=late-denosumab",
         "?q=Patient 0012",
         "?filter=anabolic&page=2",
     ):
-        with django_assert_max_num_queries(10):
+        with django_assert_max_num_queries(7):
             response = client.get(url + query)
         assert response.status_code == 200, query
     assert len(response.context["rows"]) == 25  # page 2 of the patients on an anabolic
@@ -264,7 +268,7 @@ def test_panel_and_csv_query_budgets_with_5000_patients(
         with django_assert_max_num_queries(5):
             assert len(_rows(client, query)) == count, query
     assert AuditEvent.objects.filter(summary=PANEL_EXPORT).count() == 5000 + 10 + late
-    assert AuditEvent.objects.filter(summary=PANEL_READ).count() == 5 * 25 + 10  # pages read
+    assert AuditEvent.objects.filter(summary=PANEL_READ).count() == 7 * 25 + 10  # pages read
 
 
 # --- at any size (issue 13): each clinician's entries, pages by key, the search -----------
@@ -311,7 +315,7 @@ def test_previous_links_go_back_to_the_same_pages(client, clinician):
     panel_patients(clinician, 80)
     client.force_login(clinician)
     pages = _all_pages(client)
-    assert pages[0]["previous_url"] is False  # page 1 has none
+    assert pages[0]["previous_url"] is None  # page 1 has none
     assert pages[1]["previous_url"] == reverse(PANEL)  # page 2's: page 1's own address
     back = pages[3]
     for number in (3, 2, 1):

@@ -38,7 +38,6 @@ from tracker.reminders.models import dose_course_id
 
 PICTURE_CACHE_SECONDS = 24 * 60 * 60
 SNOOZE_DEFAULT = dt.timedelta(days=7)
-PANEL_PAGE_SIZE = panel_pages.PAGE_SIZE
 PANEL_MAX_PAGE = 1_000_000  # 25 million patients: far past any clinician's panel
 # Each patient listed reads this under "Who viewed my record".
 PANEL_READ = (
@@ -238,8 +237,9 @@ def panel(request):
             "rows": [PanelRow.of(row, today, prefix) for row in page.rows],
             "number": page.number,
             "next_url": page.next and _page_url(kept, page.number + 1, after=page.next),
-            "previous_url": page.number > 1
-            and _page_url(kept, page.number - 1, before=page.previous),
+            "previous_url": (
+                _page_url(kept, page.number - 1, before=page.previous) if page.number > 1 else None
+            ),
             "sharing": CareLink.objects.active().filter(clinician=request.user).count(),
             "query": query,
             "chosen": chosen,
