@@ -24,6 +24,7 @@ from tracker.dashboard.panel import CSV_HEADERS
 from tracker.dashboard.views import PANEL_EXPORT, PANEL_READ
 from tracker.records import panel_entries
 from tracker.records.models import AlertState, PanelEntry, PatientSummary
+from tracker.records.search import NAME_KEY_LENGTH, name_key
 from tracker.reminders.delivery import queue_due
 
 PANEL = "dashboard:panel"
@@ -339,7 +340,14 @@ def test_a_malformed_key_is_ignored_and_the_number_decides(client, clinician):
     panel_patients(clinician, 30)
     client.force_login(clinician)
     second = [row.pk for row in _page(client, reverse(PANEL) + "?page=2")["rows"]]
-    for key in ("nonsense", "1_2_3", "-1_2027-13-01_5", "1_2027-01-01", "x_2027-01-01_5"):
+    for key in (
+        "nonsense",
+        "1_2_3",
+        "-1_2027-13-01_5",
+        "1_2027-01-01",
+        "x_2027-01-01_5",
+        "1_2027-01-01_" + "9" * 30,  # more than any database integer
+    ):
         context = _page(client, reverse(PANEL) + f"?page=2&after={key}")
         assert [row.pk for row in context["rows"]] == second, key
 
@@ -466,6 +474,14 @@ def test_the_daily_run_puts_patients_loaded_in_bulk_on_their_panels(client, clin
     queue_due(timezone.localdate())
     client.force_login(clinician)
     assert _names(_page(client, reverse(PANEL) + "?q=bea")) == ["Bea Bulk"]
+
+
+def test_a_name_that_folds_into_many_characters_is_kept_short_enough_to_index(clinician):
+    # U+FDFA folds (NFKD) into 18 letters: 150 of them would not fit in an index entry.
+    (patient,) = panel_patients(clinician, 1, names=["\ufdfa" * 150])
+    settle(patient)  # the write path stores the folded name and the entry
+    stored = PanelEntry.objects.get(patient=patient).search_name
+    assert len(stored) == NAME_KEY_LENGTH and len(name_key("Ann " * 37)) == 37 * 4
 
 
 def test_names_are_escaped_in_the_rows(client, clinician):

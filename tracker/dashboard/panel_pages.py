@@ -22,6 +22,7 @@ from tracker.records.models import URGENCY_ORDER, PanelEntry
 
 PAGE_SIZE = 25
 KEY_SEPARATOR = "_"
+KEY_NUMBERS = range(-(2**62), 2**62)  # what a 64-bit integer column holds, with room
 
 
 class _Row(Func):
@@ -44,7 +45,7 @@ class Place:
     due: dt.date
     patient: int
 
-    COLUMNS = ("urgency", "due_order", "patient_id")
+    COLUMNS = URGENCY_ORDER  # urgency, due_order, patient_id
 
     @classmethod
     def of(cls, row: dict) -> "Place":
@@ -56,9 +57,12 @@ class Place:
         (the page number alone then says where the page starts)."""
         try:
             urgency, due, patient = key.split(KEY_SEPARATOR)
-            return cls(int(urgency), dt.date.fromisoformat(due), int(patient))
+            place = cls(int(urgency), dt.date.fromisoformat(due), int(patient))
         except (AttributeError, ValueError):
             return None
+        if place.urgency not in KEY_NUMBERS or place.patient not in KEY_NUMBERS:
+            return None  # no database integer could hold it
+        return place
 
     def key(self) -> str:
         return KEY_SEPARATOR.join((str(self.urgency), self.due.isoformat(), str(self.patient)))

@@ -15,6 +15,10 @@ import re
 import unicodedata
 
 SEARCH_MATCHES = "the start of any word of the name, for every word typed"
+# A folded name is kept to this many characters: it is part of an index entry, which
+# PostgreSQL caps at about 2,700 bytes, and a few characters fold into many ("ﷺ" into
+# 18). A name is at most 150 characters: only such a name loses its last words.
+NAME_KEY_LENGTH = 300
 # Letters and digits, in any script; everything else (spaces, hyphens, "&", and LIKE's
 # own wildcards % and _) separates words, except apostrophes, which join: "O'Brien"
 # is found by "obrien" and "o'brien" alike.
@@ -33,7 +37,7 @@ def folded_words(text: str) -> list[str]:
 def name_key(full_name: str) -> str:
     """What PatientSummary.search_name holds: each word after a space, so that
     " smi" is found exactly where a word starts with "smi"."""
-    return "".join(" " + word for word in folded_words(full_name))
+    return "".join(" " + word for word in folded_words(full_name))[:NAME_KEY_LENGTH]
 
 
 def word_starts(query: str) -> list[str]:
