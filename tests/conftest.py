@@ -110,11 +110,16 @@ def make_patient(email: str, name: str, **fields):
 
 
 def link(patient, clinician, status="active"):
+    """A care link made straight in the ORM; as sharing does through the write path,
+    the clinician's panel entries follow (tracker.records.panel_entries)."""
     from tracker.accounts.models import CareLink
+    from tracker.records import panel_entries
 
-    return CareLink.objects.create(
+    created = CareLink.objects.create(
         patient=patient, clinician=clinician, status=status, initiated_by="patient"
     )
+    panel_entries.rebuild([patient.pk])
+    return created
 
 
 def make_caregiver(patient, email: str, name: str, *, status="active", reminders=True, **fields):

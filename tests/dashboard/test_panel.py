@@ -1,23 +1,30 @@
 """The clinician panel at a glance (issue 12, item 4): which items are open, by name,
 most severe first, kept true by the write path and the daily run; its CSV export
-(every patient the search and filter select, audited, formula-safe); and the query
-budgets with 5,000 patients."""
+(every patient the search and filter select, audited, formula-safe); the query
+budgets with 5,000 patients; and the panel at any size (issue 13): each clinician's
+entries kept by the write path, pages by key, the search folded the same way on
+SQLite and PostgreSQL, and every page one range of one index."""
 
 import csv
 import datetime as dt
 import io
+from urllib.parse import urlencode
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import link, make_patient
 from tests.records.factories import make_course, make_scan, panel_patients, settle
-from tracker.accounts.models import AuditEvent, Patient
+from tracker.accounts.models import AuditEvent, CareLink, Patient
 from tracker.dashboard.panel import CSV_HEADERS
 from tracker.dashboard.views import PANEL_EXPORT, PANEL_READ
-from tracker.records.models import AlertState, PatientSummary
+from tracker.records import panel_entries
+from tracker.records.models import AlertState, PanelEntry, PatientSummary
+from tracker.records.search import NAME_KEY_LENGTH, name_key
 from tracker.reminders.delivery import queue_due
 
 PANEL = "dashboard:panel"
@@ -130,7 +137,8 @@ def test_panel_links_keep_the_search_and_filter_encoded(client, clinician):
     html = client.get(reverse(PANEL) + "?q=Ann+%26+Co&filter=alerts").content.decode()
     assert 'href="/patients/export.csv?q=Ann+%26+Co&amp;filter=alerts"' in html
     html = client.get(reverse(PANEL) + "?q=Ann+%26+Co").content.decode()
-    assert 'href="?q=Ann+%26+Co&amp;page=2"' in html and len(_rows(client, "?q=Ann+%26+Co")) == 30
+    assert 'href="?q=Ann+%26+Co&amp;page=2&amp;after=' in html  # and the last row's key
+    assert len(_rows(client, "?q=Ann+%26+Co")) == 30
     unknown = client.get(reverse(PANEL) + "?filter=nonsense").context
     assert unknown["chosen"] == "" and len(unknown["rows"]) == 25  # an unknown filter: all
 
@@ -237,14 +245,18 @@ def test_panel_and_csv_query_budgets_with_5000_patients(
     url = reverse(PANEL)
     client.get(url)
     cache.clear()  # the panel keeps nothing in the cache: cold costs the same as warm
+    deep = client.get(url + "?page=149").context["next_url"]  # page 150, by key
+    # The session, the user, the two-step device, the page (a deep page by number also
+    # finds where it starts), the audit of the page's reads, the count of links.
     for query in (
         "",  # the first page
-        "?page=150",  # a deep page
+        deep,
+        "?page=150",  # a deep page by number
         "?filter=late-denosumab",
         "?q=Patient 0012",
         "?filter=anabolic&page=2",
     ):
-        with django_assert_max_num_queries(10):
+        with django_assert_max_num_queries(7):
             response = client.get(url + query)
         assert response.status_code == 200, query
     assert len(response.context["rows"]) == 25  # page 2 of the patients on an anabolic
@@ -257,4 +269,252 @@ def test_panel_and_csv_query_budgets_with_5000_patients(
         with django_assert_max_num_queries(5):
             assert len(_rows(client, query)) == count, query
     assert AuditEvent.objects.filter(summary=PANEL_EXPORT).count() == 5000 + 10 + late
-    assert AuditEvent.objects.filter(summary=PANEL_READ).count() == 5 * 25 + 10  # pages read
+    assert AuditEvent.objects.filter(summary=PANEL_READ).count() == 7 * 25 + 10  # pages read
+
+
+# --- at any size (issue 13): each clinician's entries, pages by key, the search -----------
+
+
+def _page(client, url: str):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.context
+
+
+def _names(context) -> list[str]:
+    return [row.name for row in context["rows"]]
+
+
+def _all_pages(client, url: str = "") -> list:
+    """Every page from the first, following the Next links; the contexts in order."""
+    pages = [_page(client, reverse(PANEL) + url)]
+    while pages[-1]["next_url"]:
+        pages.append(_page(client, reverse(PANEL) + pages[-1]["next_url"]))
+    return pages
+
+
+def test_next_links_go_by_key_and_cover_every_patient_once_in_the_export_order(
+    client, clinician, other_clinician
+):
+    panel_patients(clinician, 80)
+    panel_patients(other_clinician, 30, prefix="theirs")  # on another panel: never here
+    client.force_login(clinician)
+    pages = _all_pages(client)
+    assert [page["number"] for page in pages] == [1, 2, 3, 4]
+    assert all("&after=" in page["next_url"] for page in pages[:-1])
+    listed = [row.pk for page in pages for row in page["rows"]]
+    assert len(listed) == len(set(listed)) == 80
+    assert listed == [int(row["patient_id"]) for row in _rows(client)]  # the CSV's order
+    # A page number alone (a typed address) shows the rows the keyed link shows.
+    assert [row.pk for row in _page(client, reverse(PANEL) + "?page=3")["rows"]] == [
+        row.pk for row in pages[2]["rows"]
+    ]
+    assert client.get(reverse(PANEL) + "?page=5").status_code == 404  # past the end
+
+
+def test_previous_links_go_back_to_the_same_pages(client, clinician):
+    panel_patients(clinician, 80)
+    client.force_login(clinician)
+    pages = _all_pages(client)
+    assert pages[0]["previous_url"] is None  # page 1 has none
+    assert pages[1]["previous_url"] == reverse(PANEL)  # page 2's: page 1's own address
+    back = pages[3]
+    for number in (3, 2, 1):
+        assert "&before=" in back["previous_url"] or number == 1
+        back = _page(client, reverse(PANEL) + back["previous_url"].removeprefix(reverse(PANEL)))
+        assert back["number"] == number
+        assert [row.pk for row in back["rows"]] == [row.pk for row in pages[number - 1]["rows"]]
+
+
+def test_keys_keep_the_search_and_the_filter(client, clinician):
+    panel_patients(clinician, 60, names=[f"Ann Smith {i}" for i in range(60)])
+    client.force_login(clinician)
+    pages = _all_pages(client, "?q=smith&filter=alerts")
+    assert all(page["next_url"].startswith("?q=smith&filter=alerts&page=") for page in pages[:-1])
+    shown = [row.pk for page in pages for row in page["rows"]]
+    assert shown == [int(row["patient_id"]) for row in _rows(client, "?q=smith&filter=alerts")]
+    assert len(shown) == len([i for i in range(60) if i % 97 == 0 or i % 3])  # alerts: a warning
+
+
+def test_a_malformed_key_is_ignored_and_the_number_decides(client, clinician):
+    panel_patients(clinician, 30)
+    client.force_login(clinician)
+    second = [row.pk for row in _page(client, reverse(PANEL) + "?page=2")["rows"]]
+    for key in (
+        "nonsense",
+        "1_2_3",
+        "-1_2027-13-01_5",
+        "1_2027-01-01",
+        "x_2027-01-01_5",
+        "1_2027-01-01_" + "9" * 30,  # more than any database integer
+    ):
+        context = _page(client, reverse(PANEL) + f"?page=2&after={key}")
+        assert [row.pk for row in context["rows"]] == second, key
+
+
+def test_urgency_order_is_the_same_on_every_database(client, clinician):
+    # Alert-level first, then overdue, then warnings, then the soonest due date, then
+    # nothing due (section 5.1's severities; an empty date sorts last everywhere).
+    patients = panel_patients(
+        clinician, 6, names=["Nothing due", "Due later", "Due soon", "Warned", "Overdue", "Alert"]
+    )
+    summaries = PatientSummary.objects.filter(patient__in=patients)
+    summaries.update(alert_count=0, warn_count=0, overdue=False)
+    soon = dt.date(2027, 1, 1)
+    for patient, values in zip(
+        patients,
+        [
+            {"next_due_date": None},
+            {"next_due_date": soon + dt.timedelta(days=30)},
+            {"next_due_date": soon},
+            {"warn_count": 2, "next_due_date": None},
+            {"overdue": True, "next_due_date": soon},
+            {"alert_count": 1, "next_due_date": None},
+        ],
+        strict=True,
+    ):
+        PatientSummary.objects.filter(patient=patient).update(**values)
+    panel_entries.rebuild([patient.pk for patient in patients])
+    client.force_login(clinician)
+    assert _names(_page(client, reverse(PANEL))) == [
+        "Alert",
+        "Overdue",
+        "Warned",
+        "Due soon",
+        "Due later",
+        "Nothing due",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("smith", ["Ann Smith-Jones", "Zoë Smithers"]),
+        ("SMI", ["Ann Smith-Jones", "Zoë Smithers"]),
+        ("jones ann", ["Ann Smith-Jones"]),  # every word, in any order
+        ("ann-s", ["Ann Smith-Jones"]),
+        ("zoe", ["Zoë Smithers"]),  # accents are not needed
+        ("ZOË", ["Zoë Smithers"]),  # upper case beyond ASCII, on SQLite as on PostgreSQL
+        ("obrien", ["Seán O'Brien"]),
+        ("o'brien", ["Seán O'Brien"]),
+        ("sean", ["Seán O'Brien"]),
+        ("mith", []),  # the start of a word, not its middle
+        ("100%", []),  # LIKE's wildcards are not wildcards
+        ("_", ["Ann Smith-Jones", "Seán O'Brien", "Zoë Smithers"]),  # no word: everyone
+    ],
+)
+def test_search_finds_the_start_of_any_word_folded(client, clinician, query, found):
+    panel_patients(clinician, 3, names=["Ann Smith-Jones", "Zoë Smithers", "Seán O'Brien"])
+    client.force_login(clinician)
+    context = _page(client, reverse(PANEL) + "?" + urlencode({"q": query}))
+    assert sorted(_names(context)) == found
+    assert sorted(row["name"] for row in _rows(client, "?" + urlencode({"q": query}))) == found
+
+
+def test_a_clinicians_panel_lists_only_their_patients(client, clinician, other_clinician):
+    mine = panel_patients(clinician, 3, names=["Mine A", "Mine B", "Mine C"])
+    panel_patients(other_clinician, 40, prefix="theirs")
+    client.force_login(clinician)
+    context = _page(client, reverse(PANEL))
+    assert sorted(row.pk for row in context["rows"]) == sorted(p.pk for p in mine)
+    assert context["next_url"] is None and context["sharing"] == 4  # with the cast patient
+    assert _page(client, reverse(PANEL) + "?q=theirs")["rows"] == []
+
+
+def test_the_gate_decides_even_where_an_entry_is_stale(client, clinician, other_clinician):
+    # An entry is an index, not the rule: one left over from a link ended outside the
+    # write path, or for a deactivated account, lists nobody.
+    (theirs,) = panel_patients(other_clinician, 1, prefix="theirs")
+    ended = panel_patients(clinician, 2, names=["Ended link", "Deactivated"])
+    stale = PanelEntry.objects.get(patient=theirs)
+    PanelEntry.objects.create(
+        **{f.attname: getattr(stale, f.attname) for f in PanelEntry._meta.concrete_fields[1:]}
+        | {"clinician_id": clinician.pk}
+    )
+    CareLink.objects.filter(patient=ended[0], clinician=clinician).update(status="ended")
+    ended[1].user.__class__.objects.filter(pk=ended[1].user_id).update(is_active=False)
+    client.force_login(clinician)
+    assert _names(_page(client, reverse(PANEL))) == []
+    assert _rows(client) == []
+
+
+def test_the_write_path_keeps_the_entries(client, clinician):
+    patient = make_patient("new@example.com", "Nora New")
+    settle(patient)  # a summary, but no link yet: on nobody's panel
+    assert not PanelEntry.objects.filter(patient=patient).exists()
+    link(patient, clinician)
+    settle(patient)  # a link is made through the write path (accounts.sharing)
+    assert list(PanelEntry.objects.filter(patient=patient).values_list("clinician", flat=True)) == [
+        clinician.pk
+    ]
+    client.force_login(patient.user)
+    care_link = CareLink.objects.get(patient=patient, clinician=clinician)
+    client.post(reverse("accounts:link-end", args=[care_link.pk]))  # the patient ends it
+    assert not PanelEntry.objects.filter(patient=patient).exists()
+    client.force_login(clinician)
+    assert _page(client, reverse(PANEL) + "?q=nora")["rows"] == []
+
+
+def test_a_new_name_is_found_after_the_change_that_made_it(client, clinician, patient):
+    settle(patient)
+    patient.user.full_name = "Renée Renamed"
+    patient.user.save()
+    settle(patient)  # an admin's change to a patient's account goes through the write path
+    client.force_login(clinician)
+    assert _names(_page(client, reverse(PANEL) + "?q=renee")) == ["Renée Renamed"]
+    assert _page(client, reverse(PANEL) + "?q=pat")["rows"] == []
+
+
+def test_the_daily_run_puts_patients_loaded_in_bulk_on_their_panels(client, clinician):
+    # Summaries first made by sendreminders (a bulk load, the bench) are on the panel
+    # and found by name the same day.
+    patient = make_patient("bulk@example.com", "Bea Bulk")
+    link(patient, clinician)
+    assert not PatientSummary.objects.filter(patient=patient).exists()
+    queue_due(timezone.localdate())
+    client.force_login(clinician)
+    assert _names(_page(client, reverse(PANEL) + "?q=bea")) == ["Bea Bulk"]
+
+
+def test_a_name_that_folds_into_many_characters_is_kept_short_enough_to_index(clinician):
+    # U+FDFA folds (NFKD) into 18 letters: 150 of them would not fit in an index entry.
+    (patient,) = panel_patients(clinician, 1, names=["\ufdfa" * 150])
+    settle(patient)  # the write path stores the folded name and the entry
+    stored = PanelEntry.objects.get(patient=patient).search_name
+    assert len(stored) == NAME_KEY_LENGTH and len(name_key("Ann " * 37)) == 37 * 4
+
+
+def test_names_are_escaped_in_the_rows(client, clinician):
+    panel_patients(clinician, 1, names=['<script>alert("x")</script> & Co'])
+    client.force_login(clinician)
+    html = client.get(reverse(PANEL)).content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co</a>" in html
+
+
+def test_each_page_reads_one_range_of_the_clinicians_index(client, clinician):
+    # The plan, not a timing: every page of the panel (the first, by key, by number, a
+    # search, a filter) can be read from the clinician's range of panel_order, in
+    # order, on either database. (PostgreSQL would sort 60 rows rather than use an
+    # index; told to avoid sorts and full scans, it shows that the index serves.)
+    panel_patients(clinician, 60)
+    client.force_login(clinician)
+    pages = _all_pages(client)
+    for url in ("", pages[1]["next_url"], "?page=3", "?q=patient 0001", "?filter=anabolic"):
+        with CaptureQueriesContext(connection) as queries:
+            client.get(reverse(PANEL) + url)
+        reads = [q["sql"] for q in queries.captured_queries if "records_panelentry" in q["sql"]]
+        assert reads, url
+        for sql in reads:
+            assert "panel_order" in _plan(sql), (url, _plan(sql))
+
+
+def _plan(sql: str) -> str:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("EXPLAIN QUERY PLAN " + sql)
+        else:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_sort = off")
+            cursor.execute("EXPLAIN " + sql)
+        return " ".join(str(line) for line in cursor.fetchall())

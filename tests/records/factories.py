@@ -288,14 +288,17 @@ STORED_ITEMS = [  # as the summary stores them: most severe first, one per rule
 ]
 
 
-def panel_patients(clinician, count: int, *, names=None, **summary):
-    """`count` patients linked to the clinician, with panel summaries, in bulk."""
+def panel_patients(clinician, count: int, *, names=None, prefix="p", **summary):
+    """`count` patients linked to the clinician, with panel summaries and the
+    clinician's panel entries, in bulk (emails: {prefix}{i}@example.com)."""
     from tracker.accounts.models import CareLink, Patient, User
+    from tracker.records import panel_entries
     from tracker.records.models import PatientSummary
+    from tracker.records.search import name_key
 
     users = User.objects.bulk_create(
         User(
-            email=f"p{i}@example.com",
+            email=f"{prefix}{i}@example.com",
             full_name=names[i] if names else f"Patient {i:05d}",
             role="patient",
         )
@@ -314,6 +317,7 @@ def panel_patients(clinician, count: int, *, names=None, **summary):
     PatientSummary.objects.bulk_create(
         PatientSummary(
             patient=p,
+            search_name=name_key(users[i].full_name),
             category="osteoporosis",
             category_label="Osteoporosis",
             lowest_t_score="-2.7",
@@ -327,4 +331,5 @@ def panel_patients(clinician, count: int, *, names=None, **summary):
         )
         for i, p in enumerate(patients)
     )
+    panel_entries.rebuild(Patient.objects.filter(pk__in=[p.pk for p in patients]).values("pk"))
     return patients

@@ -23,6 +23,7 @@ from tracker.accounts.access import (
 )
 from tracker.accounts.models import CareLink, Patient
 from tracker.clinical import exercise
+from tracker.dashboard import panel_pages
 from tracker.dashboard.forms import ClinicalSettingsForm
 from tracker.dashboard.panel import CSV_HEADERS, PanelRow, csv_cells, panel_url_prefix
 from tracker.dashboard.picture import Picture, cache_key
@@ -31,13 +32,12 @@ from tracker.records import guards
 from tracker.records import models as m
 from tracker.records.kinds import addable
 from tracker.records.lifestyle import HomeSafetyCheck, HomeSafetyItem
-from tracker.records.models import PatientSummary
+from tracker.records.search import word_starts
 from tracker.records.summary import open_alerts
 from tracker.reminders.models import dose_course_id
 
 PICTURE_CACHE_SECONDS = 24 * 60 * 60
 SNOOZE_DEFAULT = dt.timedelta(days=7)
-PANEL_PAGE_SIZE = 25
 PANEL_MAX_PAGE = 1_000_000  # 25 million patients: far past any clinician's panel
 # Each patient listed reads this under "Who viewed my record".
 PANEL_READ = (
@@ -51,8 +51,9 @@ PANEL_EXPORT = (
 PANEL_CSV_CHUNK = 2000  # rows fetched at a time while the CSV streams
 # Excel reads a CSV as UTF-8 only after a byte order mark; without it "José" is garbled.
 CSV_BOM = "\ufeff"
+# On the clinician's panel entries (tracker.records.panel_entries): each is in its index.
 PANEL_FILTERS = {
-    "alerts": ("Has alerts", Q(alert_count__gt=0) | Q(warn_count__gt=0)),
+    "alerts": ("Has alerts", Q(alerts=True)),
     "overdue": ("Overdue scan", Q(overdue_scan=True)),
     "late-denosumab": ("Late denosumab", Q(late_denosumab=True)),
     "anabolic": ("On anabolic", Q(on_anabolic=True)),
@@ -192,52 +193,72 @@ def clinical_settings(request, patient_id: int):
 
 
 def _panel_selection(request):
-    """The summaries the panel lists for this clinician's search and filter, in
-    urgency order (an index), with the search and the filter as understood."""
-    # Walk the summaries in urgency order and keep those the access gate lets this
-    # clinician see (a correlated EXISTS): a page stops after 26 rows.
-    visible = Patient.objects.shared_with_clinician(request.user).filter(pk=OuterRef("patient"))
-    summaries = PatientSummary.objects.filter(Exists(visible)).by_urgency()
+    """The clinician's panel entries for their search and filter, in urgency order,
+    with the search and the filter as understood (panel_pages: a range of one index),
+    not yet through the access gate (panel_pages.gate)."""
     query = request.GET.get("q", "").strip()
-    if query:
-        summaries = summaries.filter(patient__user__full_name__icontains=query)
+    entries = panel_pages.entries(request.user)
+    for start in word_starts(query):
+        entries = entries.filter(search_name__contains=start)
     chosen = request.GET.get("filter", "")
     if chosen in PANEL_FILTERS:
-        summaries = summaries.filter(PANEL_FILTERS[chosen][1])
+        entries = entries.filter(PANEL_FILTERS[chosen][1])
     else:
         chosen = ""
-    return summaries, query, chosen
+    return entries, query, chosen
 
 
 @clinician_required
 @require_GET
 def panel(request):
-    summaries, query, chosen = _panel_selection(request)
     number = _page_number(request)
-    # One row more than a page tells whether there is a next page, without counting.
-    page = summaries[(number - 1) * PANEL_PAGE_SIZE : number * PANEL_PAGE_SIZE + 1]
-    found = list(page.values(*PanelRow.COLUMNS))  # plain rows: no model instances to build
-    if number > 1 and not found:
+    after = panel_pages.Place.parse(request.GET.get("after"))
+    before = None if after else panel_pages.Place.parse(request.GET.get("before"))
+    entries, query, chosen = _panel_selection(request)
+    page = panel_pages.read(
+        entries,
+        gate=panel_pages.gate(request.user),
+        number=number,
+        after=after,
+        before=before,
+        columns=PanelRow.COLUMNS,
+    )
+    if number > 1 and not page.rows:
         raise Http404("No such page.")
-    listed(request, [row["patient_id"] for row in found[:PANEL_PAGE_SIZE]], what=PANEL_READ)
+    # Each patient listed reads it under "Who viewed my record": one INSERT ... SELECT.
+    if page.rows:
+        shown = Patient.objects.filter(pk__in=[row["patient_id"] for row in page.rows])
+        listed(request, shown.values_list("pk", flat=True), what=PANEL_READ)
     today, prefix = timezone.localdate(), panel_url_prefix()
-    keep = urlencode([(key, value) for key, value in (("q", query), ("filter", chosen)) if value])
+    kept = [(key, value) for key, value in (("q", query), ("filter", chosen)) if value]
     return render(
         request,
         "dashboard/panel.html",
         {
-            "rows": [PanelRow.of(summary, today, prefix) for summary in found[:PANEL_PAGE_SIZE]],
-            "number": number,
-            "has_next": len(found) > PANEL_PAGE_SIZE,
+            "rows": [PanelRow.of(row, today, prefix) for row in page.rows],
+            "number": page.number,
+            "next_url": page.next and _page_url(kept, page.number + 1, after=page.next),
+            "previous_url": (
+                _page_url(kept, page.number - 1, before=page.previous) if page.number > 1 else None
+            ),
             "sharing": CareLink.objects.active().filter(clinician=request.user).count(),
             "query": query,
             "chosen": chosen,
             "filters": [(key, label) for key, (label, _) in PANEL_FILTERS.items()],
-            "querystring": keep,
+            "querystring": urlencode(kept),
             "today": today,
             "approved": request.user.is_approved_clinician,
         },
     )
+
+
+def _page_url(kept: list, number: int, **place) -> str:
+    """A page link: the search and filter, the page number shown, and the key of the
+    row the page starts after (or ends before); page 1 is the panel's own address."""
+    if number > 1:
+        kept = [*kept, ("page", number)]
+        kept += [(name, where.key()) for name, where in place.items() if where is not None]
+    return "?" + urlencode(kept) if kept else panel_url_prefix()
 
 
 class _Echo:
@@ -252,12 +273,13 @@ class _Echo:
 def panel_csv(request):
     """Every patient the panel selects (its search and filter, all pages) as CSV,
     streamed: two queries (the audit and the rows) for any number of patients."""
-    summaries, _, _ = _panel_selection(request)
+    entries, _, _ = _panel_selection(request)
+    entries = entries.filter(panel_pages.gate(request.user))
     # Each patient exported reads it under "Who viewed my record", written before a row goes.
-    listed(request, summaries.values_list("patient_id", flat=True), what=PANEL_EXPORT)
+    listed(request, entries.values_list("patient_id", flat=True), what=PANEL_EXPORT)
     today = timezone.localdate()
     writer = csv.writer(_Echo())
-    lines = summaries.values(*PanelRow.COLUMNS).iterator(chunk_size=PANEL_CSV_CHUNK)
+    lines = entries.values("patient_id", **PanelRow.COLUMNS).iterator(chunk_size=PANEL_CSV_CHUNK)
     response = StreamingHttpResponse(
         chain(
             [CSV_BOM + writer.writerow(CSV_HEADERS)],

@@ -207,6 +207,7 @@ NOT_EXPORTED = {
     m.SiteResult: "in scans.csv, one row per site",
     m.Submission: "one-time form tokens, not part of the record",
     m.PatientSummary: "worked out again from the record",
+    m.PanelEntry: "each clinician's panel, written again from the summary and care links",
     m.AlertState: "what someone did with an alert of the moment; alerts are worked out "
     "again from the record, so the states do not move to another record",
 }

@@ -9,7 +9,8 @@ from itertools import combinations
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from tracker.accounts.models import Patient, User
@@ -377,15 +378,20 @@ class AlertState(models.Model):
         return f"{self.key}: {self.get_status_display()}"
 
 
-class PatientSummaryQuerySet(models.QuerySet):
-    def by_urgency(self) -> "PatientSummaryQuerySet":
-        """Alert-level items first, then anything overdue, then warnings, then what is
-        due soonest. Exactly the order of the summary_urgency index, so a page is read
-        straight from it; patients with nothing due come wherever each database puts
-        an empty date within their group (first on SQLite, last on PostgreSQL)."""
-        return self.order_by(
-            "-alert_count", "-overdue", "-warn_count", "next_due_date", "patient_id"
-        )
+# The panel's urgency order (issue 13): alert-level items first, then anything overdue,
+# then warnings, then what is due soonest, then nothing due, as three ascending columns
+# that the database computes from the counts, so that every write keeps them (the
+# write path, the daily run, a bulk load), the order is the same on every database,
+# and "the rows after this one" is one index range, (urgency, due_order, patient) >
+# (...) (tracker.records.panel_entries). Most urgent is lowest: an alert outweighs
+# anything overdue, which outweighs any number of warnings (a count is at most 32767,
+# a small integer: the sum never overflows an integer).
+URGENCY = -(
+    F("alert_count") * 65536 + Cast("overdue", models.IntegerField()) * 32768 + F("warn_count")
+)
+# Nothing due sorts after every date (the databases put an empty date at opposite ends).
+NEVER_DUE = dt.date(9999, 12, 31)
+URGENCY_ORDER = ("urgency", "due_order", "patient_id")
 
 
 class PatientSummary(models.Model):
@@ -417,18 +423,22 @@ class PatientSummary(models.Model):
     # Bumped by every change to the record (not by sendreminders' daily refresh):
     # with the date, it keys the dashboard's cached picture.
     record_version = models.PositiveIntegerField(default=0)
-
-    objects = PatientSummaryQuerySet.as_manager()
+    urgency = models.GeneratedField(
+        expression=URGENCY, output_field=models.IntegerField(), db_persist=True
+    )
+    due_order = models.GeneratedField(
+        expression=Coalesce("next_due_date", Value(NEVER_DUE)),
+        output_field=models.DateField(),
+        db_persist=True,
+    )
+    # The patient's name folded for the panel's search (tracker.records.search), kept
+    # by both writers of this row (tracker.records.summary).
+    search_name = models.TextField(blank=True, default="")
 
     class Meta:
-        # Moved here from tracker.dashboard (issue 8); the table keeps its name.
+        # Moved here from tracker.dashboard (issue 8); the table keeps its name. The
+        # panel reads its order from each clinician's entries (PanelEntry), not here.
         db_table = "dashboard_patientsummary"
-        indexes = [
-            models.Index(
-                fields=["-alert_count", "-overdue", "-warn_count", "next_due_date", "patient"],
-                name="summary_urgency",
-            ),
-        ]
 
     def __str__(self) -> str:
         return f"Summary of {self.patient_id}"
@@ -442,3 +452,4 @@ class PatientSummary(models.Model):
 # (this one is near its size limit).
 from tracker.records.fracture_care import FallsAssessment, FraxResult  # noqa: E402, F401
 from tracker.records.lifestyle import HomeSafetyCheck, IntakeEntry  # noqa: E402, F401
+from tracker.records.panel_entries import PanelEntry  # noqa: E402, F401

@@ -14,8 +14,10 @@ from tracker.accounts.models import Patient
 from tracker.clinical.alerts import Alert
 from tracker.clinical.assess import assess
 from tracker.clinical.summary import Summary, summarize
+from tracker.records import panel_entries
 from tracker.records.history import load_history
 from tracker.records.models import AlertState, PatientSummary
+from tracker.records.search import name_key
 
 
 def open_alerts(
@@ -60,19 +62,34 @@ def refresh_after_change(patient: Patient, today: dt.date) -> None:
     _bump_version(patient)
     assessment = assess(load_history(patient), today)
     summary = summarize(assessment, open_for_the_panel(patient, assessment.alerts, today))
-    PatientSummary.objects.filter(patient=patient).update(**PatientSummary.values_of(summary))
+    PatientSummary.objects.filter(patient=patient).update(
+        **PatientSummary.values_of(summary), search_name=name_key(patient.user.full_name)
+    )
+    # The change may be to a care link or the account as well as to the record.
+    panel_entries.rebuild([patient.pk])
 
 
 def store_daily(summaries: dict[int, Summary]) -> None:
     """The daily safety net (sendreminders): store summaries by patient id without
-    bumping the record version (the dashboard's cache key carries the date)."""
+    bumping the record version (the dashboard's cache key carries the date), the names
+    as the panel searches them and the patients' panel entries (four queries a batch):
+    a row first made here (a bulk load) is on its clinicians' panels and found by name,
+    and anything changed outside the write path catches up."""
+    names = Patient.objects.filter(pk__in=summaries).values_list("pk", "user__full_name")
+    keys = {patient_id: name_key(full_name) for patient_id, full_name in names}
     rows = [
-        PatientSummary(patient_id=patient_id, **PatientSummary.values_of(summary))
+        PatientSummary(
+            patient_id=patient_id,
+            search_name=keys.get(patient_id, ""),
+            **PatientSummary.values_of(summary),
+        )
         for patient_id, summary in summaries.items()
     ]
-    PatientSummary.objects.bulk_create(
-        rows,
-        update_conflicts=True,
-        unique_fields=["patient"],
-        update_fields=[*Summary.__dataclass_fields__, "refreshed_at"],
-    )
+    with transaction.atomic():  # no panel misses these patients between the two
+        PatientSummary.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["patient"],
+            update_fields=[*Summary.__dataclass_fields__, "refreshed_at", "search_name"],
+        )
+        panel_entries.rebuild(list(summaries))
