@@ -21,7 +21,9 @@ from tracker.clinical.alerts import (
     all_alerts,
     bp_exposure,
     bp_reassess_due,
+    bp_used_edge,
     infusion_share,
+    pth_days_edges,
     romo_doses,
 )
 from tracker.clinical.change import ChangeRow, change_rows
@@ -30,6 +32,7 @@ from tracker.clinical.classify import (
     StandingDiagnosis,
     classification_mode,
     classify_latest,
+    mode_edges,
     sorted_scans,
     standing_diagnosis,
 )
@@ -262,6 +265,30 @@ def course_limits(history: PatientHistory, today: date) -> tuple[CourseLimit, ..
             )
         )
     return tuple(found)
+
+
+def assessment_edges(history: PatientHistory, today: date) -> list[date]:
+    """Days on which the parts read outside the alerts and the scan schedule may change:
+    a fall leaves the 12-month count (a day early at the end of February: harmless),
+    the scale of the targets is read on today (classify.mode_edges), and course limits
+    are reached: PTH's 730 days, and an IV bisphosphonate's doses left before the
+    review, which shrink as tablets taken alongside add up. `history` as of today."""
+    found = [
+        add_months(fall.date, FALLS_WINDOW_MONTHS) + timedelta(days=1) for fall in history.falls
+    ]
+    found += mode_edges(history.profile)
+    found += pth_days_edges(history, today, PTH_LIFETIME_LIMIT_DAYS)
+    iv = [c for c in history.courses if drug_of(c).is_iv_bisphosphonate]
+    if iv and (used := bp_exposure(history, today).reassess_used) < 1:
+        for course in iv:
+            # ceil((1 - used) / share) doses left (course_limits): one fewer from the
+            # day `used` reaches 1 - k * share, k the count after that drop.
+            share = infusion_share(course.drug, "reassess")
+            after = math.ceil((1 - used) / share) - 1
+            edge = bp_used_edge(history, today, 1 - after * share, "reassess")
+            if edge is not None:
+                found.append(edge)
+    return found
 
 
 def targets(history: PatientHistory, today: date) -> tuple[TargetGap, ...]:

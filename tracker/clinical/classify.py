@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from tracker.clinical.dates import age_on, display_date
+from tracker.clinical.dates import age_on, birthday, display_date
 from tracker.clinical.history import (
     CLASSIFYING_SITES,
     FRACTURE_SITE_LABELS,
@@ -116,6 +116,13 @@ def classification_mode(profile: Profile, on: date, status: str | None = None) -
     if age >= WHO_MIN_AGE_MEN:
         return "who", f"woman aged {WHO_MIN_AGE_MEN} or over: WHO T-score categories"
     return "z_score", f"woman under {WHO_MIN_AGE_MEN}: Z-score compared with women of her age"
+
+
+def mode_edges(profile: Profile) -> list[date]:
+    """The birthdays on which `classification_mode` read on today may change: 20 (a
+    category at all) and 50 (WHO categories for men, and for women without a
+    menopausal status)."""
+    return [birthday(profile.birth_date, age) for age in (MIN_AGE_FOR_CATEGORY, WHO_MIN_AGE_MEN)]
 
 
 def who_category(t_score: Decimal, fragility_fracture: bool = False) -> str:

@@ -420,3 +420,23 @@ def next_scan(
         overdue_from=overdue_from,
         prompts=_prompts(history, last),
     )
+
+
+def next_scan_edges(history: PatientHistory, today: date, scan: NextScan) -> list[date]:
+    """Days on which `next_scan` may answer differently with no change to the record.
+
+    With a scan on record, the reminder level changes on the upcoming, due and
+    overdue dates; the interval itself moves only with the record (therapy
+    changes and holidays date from course starts and ends: therapy.record_edges).
+    With none, an ISCD indication comes with a birthday (20, 50 for a man with a
+    risk factor, 65 for a woman, 70 for a man; section 11.5: ages on today), and
+    an indication dated today (a risk factor without a date) moves with today.
+    """
+    if scan.last_scan_id is not None:
+        assert scan.upcoming_from and scan.due_date and scan.overdue_from
+        return [scan.upcoming_from, scan.due_date, scan.overdue_from]
+    ages = (ADULT_AGE, BASELINE_MAN_WITH_RISK_FACTOR_AGE, BASELINE_WOMAN_AGE, BASELINE_MAN_AGE)
+    found = [birthday(history.profile.birth_date, age) for age in ages]
+    if scan.due_date == today:
+        found.append(today + timedelta(days=1))
+    return found

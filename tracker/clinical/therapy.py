@@ -59,14 +59,34 @@ def courses_by_start(history: PatientHistory) -> list[Course]:
     return sorted(history.courses, key=lambda course: (course.start, course.id))
 
 
+def record_edges(history: PatientHistory) -> list[date]:
+    """Days on which the record, as the engine reads it, changes by itself.
+
+    An entry dated after today comes into view on its date (`as_of`), and a course
+    stops running the day after its last day (a stop, and a drug holiday, date
+    from then: section 11.1). Every rule reads the record through these, so they
+    are edges of every rule (tracker.clinical.horizon); callers keep the later ones.
+    """
+    days = [scan.date for scan in history.scans]
+    for course in history.courses:
+        days.append(course.start)
+        days += [dose.date for dose in course.doses]
+        if course.end is not None:
+            days.append(course.end + timedelta(days=1))
+    for entries in (history.fractures, history.falls, history.heights, history.events):
+        days += [entry.date for entry in entries]
+    return days
+
+
 def as_of(history: PatientHistory, today: date) -> PatientHistory:
     """The history as it stood on `today`: anything dated later is left out."""
     courses = []
     for course in history.courses:
         if course.start > today:
             continue
-        doses = tuple(dose for dose in course.doses if dose.date <= today)
-        courses.append(replace(course, doses=doses))
+        if any(dose.date > today for dose in course.doses):
+            course = replace(course, doses=tuple(d for d in course.doses if d.date <= today))
+        courses.append(course)
     return replace(
         history,
         scans=tuple(scan for scan in history.scans if scan.date <= today),

@@ -69,8 +69,10 @@ from tracker.clinical.alerts.bisphosphonates import (
     ZOL_INTERVAL_MONTHS,
     BpExposure,
     bisphosphonate_alerts,
+    bisphosphonate_edges,
     bp_exposure,
     bp_reassess_due,
+    bp_used_edge,
     infusion_share,
 )
 from tracker.clinical.alerts.denosumab import (
@@ -81,13 +83,17 @@ from tracker.clinical.alerts.denosumab import (
     DMAB_TRANSITION_BY_DAYS,
     DMAB_TRANSITION_NEEDS_BISPHOSPHONATE,
     denosumab_alerts,
+    denosumab_edges,
 )
 from tracker.clinical.alerts.pth import (
     ANABOLIC_FOLLOWON_WINDOW_DAYS,
     PTH_LIFETIME_LIMIT_DAYS,
     PTH_NEAR_LIMIT_DAYS,
     anabolic_followon_alerts,
+    anabolic_followon_edges,
     pth_alerts,
+    pth_days_edges,
+    pth_edges,
 )
 from tracker.clinical.alerts.romosozumab import (
     ROMO_COURSE_END_FROM_DOSE,
@@ -99,6 +105,7 @@ from tracker.clinical.alerts.romosozumab import (
     ROMO_MAX_DOSES,
     romo_doses,
     romosozumab_alerts,
+    romosozumab_edges,
 )
 from tracker.clinical.alerts.safety import (
     HEIGHT_LOSS_FROM_TALLEST_CM,
@@ -112,8 +119,9 @@ from tracker.clinical.alerts.safety import (
     raloxifene_alerts,
     severe_osteoporosis_alerts,
     treatment_alerts,
+    treatment_edges,
 )
-from tracker.clinical.alerts.scans import scan_alerts
+from tracker.clinical.alerts.scans import scan_alerts, scan_edges
 from tracker.clinical.change import ChangeRow
 from tracker.clinical.classify import SEVERE_OSTEOPOROSIS, Classification
 from tracker.clinical.history import CLASSIFYING_SITES, PatientHistory
@@ -162,25 +170,48 @@ __all__ = [
     "TREATMENT_FAILURE_MIN_MONTHS",
     "ZOL_DUE_SHOWN_DAYS_BEFORE",
     "ZOL_INTERVAL_MONTHS",
+    "WITHOUT_EDGES",
+    "alert_edges",
     "all_alerts",
     "anabolic_followon_alerts",
+    "anabolic_followon_edges",
     "bisphosphonate_alerts",
+    "bisphosphonate_edges",
     "bp_exposure",
     "bp_reassess_due",
+    "bp_used_edge",
     "infusion_share",
     "denosumab_alerts",
+    "denosumab_edges",
     "height_alerts",
     "overlap_alerts",
     "pth_alerts",
+    "pth_days_edges",
+    "pth_edges",
     "raloxifene_alerts",
     "romo_doses",
     "romosozumab_alerts",
+    "romosozumab_edges",
     "scan_alerts",
+    "scan_edges",
     "severe_osteoporosis_alerts",
     "severity_rank",
     "sort_alerts",
     "treatment_alerts",
+    "treatment_edges",
 ]
+
+# Each rule that reads `today` says, next to itself, on which days its answer may
+# change (`denosumab_alerts` and `denosumab_edges`, ...): `alert_edges` below
+# gathers them for tracker.clinical.horizon. These rules read no date but the
+# record's own (entries coming into view, courses ending: therapy.record_edges),
+# so they have no edges of their own. A new rule needs one or the other (a test).
+WITHOUT_EDGES: tuple[str, ...] = (
+    "raloxifene_alerts",
+    "overlap_alerts",
+    "severe_osteoporosis_alerts",
+    "height_alerts",
+)
 
 
 def all_alerts(
@@ -204,3 +235,17 @@ def all_alerts(
     found += height_alerts(history)
     found += scan_alerts(scan)
     return sort_alerts(found)
+
+
+def alert_edges(history: PatientHistory, today: date, scan: NextScan) -> list[date]:
+    """Every rule's edges (some may be on or before today: callers keep the later ones).
+    `history` must be as of `today` and `scan` its next scan, as for `all_alerts`."""
+    return [
+        *denosumab_edges(history, today),
+        *romosozumab_edges(history, today),
+        *pth_edges(history, today),
+        *anabolic_followon_edges(history, today),
+        *bisphosphonate_edges(history, today),
+        *treatment_edges(history, today),
+        *scan_edges(history, today, scan),
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -113,6 +114,45 @@ def bp_reassess_due(history: PatientHistory, day: date) -> bool:
 
 def _long_due(history: PatientHistory, day: date) -> bool:
     return bp_exposure(history, day).long_used > 1
+
+
+def bp_used_edge(
+    history: PatientHistory, today: date, target: Fraction, limit: str, *, above: bool = False
+) -> date | None:
+    """The day the part of a limit used ("reassess" or "long") reaches `target` (or
+    passes it, with `above`) while an oral bisphosphonate runs: each day on tablets
+    adds one oral day. None when no tablets run, or when it is there already."""
+    if not any(drug_of(c).is_oral_bisphosphonate and active_on(c, today) for c in history.courses):
+        return None
+    exposure = bp_exposure(history, today)
+    oral_limit = ORAL_BP_REASSESS_DAYS if limit == "reassess" else ORAL_BP_LONG_DAYS
+    used = exposure.reassess_used if limit == "reassess" else exposure.long_used
+    # The oral days that make `used` reach the target, the infusions staying as they are.
+    wanted = (target - used) * oral_limit + exposure.oral_days
+    needed = math.floor(wanted) + 1 if above else math.ceil(wanted)
+    if needed <= exposure.oral_days:
+        return None
+    return today + timedelta(days=needed - exposure.oral_days)
+
+
+def bisphosphonate_edges(history: PatientHistory, today: date) -> list[date]:
+    """BP-REASSESS and BP-LONG as tablet days add up, the holiday review at 24 and 36
+    months into the holiday, and ZOL-DUE 30 days before each infusion is due."""
+    found = [
+        bp_used_edge(history, today, Fraction(1), "reassess"),
+        bp_used_edge(history, today, Fraction(1), "long", above=True),
+    ]
+    holiday = bp_holiday(history, today)
+    if holiday is not None:
+        found += [
+            add_months(holiday.first_day, months)
+            for months in (BP_HOLIDAY_REVIEW_INFO_MONTHS, BP_HOLIDAY_REVIEW_WARN_MONTHS)
+        ]
+    for course in history.courses:
+        if course.drug == "zoledronic_acid":
+            due = add_months(last_dose(course)[1], ZOL_INTERVAL_MONTHS)
+            found.append(due - timedelta(days=ZOL_DUE_SHOWN_DAYS_BEFORE))
+    return [day for day in found if day is not None]
 
 
 def _plural(n: int, what: str) -> str:

@@ -10,7 +10,7 @@ from tracker.clinical.alerts.base import (
     _courses_of,
     _d,
 )
-from tracker.clinical.history import PatientHistory
+from tracker.clinical.history import Course, PatientHistory
 from tracker.clinical.therapy import (
     active_on,
     dose_ref,
@@ -31,12 +31,32 @@ DMAB_TRANSITION_BY_DAYS = 210  # DMAB-STOP-NO-TRANSITION: next drug by 7 months
 DMAB_TRANSITION_NEEDS_BISPHOSPHONATE = True
 
 
-def denosumab_alerts(history: PatientHistory, today: date) -> list[Alert]:
+def _deciding(history: PatientHistory) -> Course | None:
+    """The course holding the most recent injection decides; a restart is a new course."""
     courses = _courses_of(history, "denosumab")
-    if not courses:
+    return max(courses, key=lambda c: (last_dose(c)[1], c.start, c.id)) if courses else None
+
+
+def denosumab_edges(history: PatientHistory, today: date) -> list[date]:
+    """Days counted from the last injection on which the stage changes: DMAB-DUE shows
+    from day 168, DMAB-LATE from day 211, DMAB-LONG-DELAY from day 295, and the
+    transition check from day 211 (stopped) or 295 (still running)."""
+    course = _deciding(history)
+    if course is None:
         return []
-    # The course holding the most recent injection decides; a restart is a new course.
-    course = max(courses, key=lambda c: (last_dose(c)[1], c.start, c.id))
+    _, last = last_dose(course)
+    return [
+        last + timedelta(days=DMAB_DUE_DAYS - DMAB_DUE_SHOWN_DAYS_BEFORE),
+        last + timedelta(days=DMAB_LATE_AFTER_DAYS + 1),
+        last + timedelta(days=DMAB_LONG_DELAY_AFTER_DAYS + 1),
+        last + timedelta(days=DMAB_TRANSITION_BY_DAYS + 1),
+    ]
+
+
+def denosumab_alerts(history: PatientHistory, today: date) -> list[Alert]:
+    course = _deciding(history)
+    if course is None:
+        return []
     dose, last = last_dose(course)
     ref = dose_ref(course, dose)
     topic = f"dmab:{ref}"

@@ -15,6 +15,7 @@ from tracker.clinical.alerts.base import (
 from tracker.clinical.dates import days_covered, first_day
 from tracker.clinical.history import PatientHistory
 from tracker.clinical.therapy import (
+    active_on,
     courses_by_start,
     drug_of,
     last_day,
@@ -84,7 +85,32 @@ def pth_alerts(history: PatientHistory, today: date) -> list[Alert]:
     return []
 
 
+def pth_days_edges(history: PatientHistory, today: date, *totals: int) -> list[date]:
+    """The days on which the lifetime PTH count reaches each of `totals`, while a PTH
+    analog runs (each day on it adds one; overlapping courses count once). A course
+    that ends first stops the count: its end is an edge of its own (record_edges)."""
+    courses = [c for c in history.courses if drug_of(c).is_pth_analog]
+    if not any(active_on(c, today) for c in courses):
+        return []
+    total = days_covered([(c.start, last_day(c, today)) for c in courses], today)
+    return [today + timedelta(days=wanted - total) for wanted in totals if wanted > total]
+
+
+def pth_edges(history: PatientHistory, today: date) -> list[date]:
+    """PTH-NEAR-LIMIT from 700 days, PTH-OVER-LIMIT from day 731."""
+    return pth_days_edges(history, today, PTH_NEAR_LIMIT_DAYS, PTH_LIFETIME_LIMIT_DAYS + 1)
+
+
 # -------------------------------------------------------------------- after an anabolic
+
+
+def anabolic_followon_edges(history: PatientHistory, today: date) -> list[date]:
+    """ANABOLIC-NO-FOLLOWON is raised on day 91 after an anabolic course's last day."""
+    return [
+        course.end + timedelta(days=ANABOLIC_FOLLOWON_WINDOW_DAYS + 1)
+        for course in history.courses
+        if drug_of(course).is_anabolic and course.end is not None
+    ]
 
 
 def anabolic_followon_alerts(history: PatientHistory, today: date) -> list[Alert]:

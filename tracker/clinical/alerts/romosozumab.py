@@ -153,6 +153,26 @@ def romosozumab_alerts(history: PatientHistory, today: date) -> list[Alert]:
     return found
 
 
+def romosozumab_edges(history: PatientHistory, today: date) -> list[date]:
+    """ROMO-DUE shows from 7 days before each course's next dose (until dose 12), and
+    ROMO-OVER-12 is raised the day after 12 months from the first dose while the
+    course runs. Counts and ROMO-CV move only with the record."""
+    courses = _courses_of(history, "romosozumab")
+    numbered = list(enumerate(romo_doses(courses), start=1))
+    found = []
+    for course in courses:
+        n, (_, _, day) = [(n, item) for n, item in numbered if item[0] is course][-1]
+        if n < ROMO_MAX_DOSES:
+            found.append(
+                add_months(day, ROMO_DUE_INTERVAL_MONTHS)
+                - timedelta(days=ROMO_DUE_SHOWN_DAYS_BEFORE)
+            )
+        found.append(
+            add_months(first_dose_date(course), ROMO_MAX_COURSE_MONTHS) + timedelta(days=1)
+        )
+    return found
+
+
 def _romo_due(course: Course, dose: Dose | None, n: int, last: date, today: date) -> list[Alert]:
     """ROMO-DUE for a running course whose latest dose is lifetime dose `n`.
 

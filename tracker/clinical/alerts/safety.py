@@ -187,6 +187,13 @@ def treatment_alerts(
     return []
 
 
+def treatment_edges(history: PatientHistory, today: date) -> list[date]:
+    """TREATMENT-FAILURE may be raised from 12 months into the treatment episode
+    (section 11.13: counted to today); the episode itself moves with the record."""
+    start = episode_start(history, today)
+    return [] if start is None else [add_months(start, TREATMENT_FAILURE_MIN_MONTHS)]
+
+
 def severe_osteoporosis_alerts(history: PatientHistory, latest: Classification) -> list[Alert]:
     """Section 6: T <= -2.5 with a fragility fracture, on the latest scan only (section 11.7)."""
     since = severe_since(history, latest)

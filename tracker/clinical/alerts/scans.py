@@ -6,6 +6,8 @@ module only words the reminder.
 
 from __future__ import annotations
 
+from datetime import date
+
 from tracker.clinical.alerts.base import (
     Alert,
     _alert,
@@ -13,7 +15,14 @@ from tracker.clinical.alerts.base import (
     _key_day,
     _sentence,
 )
-from tracker.clinical.schedule import NextScan
+from tracker.clinical.history import PatientHistory
+from tracker.clinical.schedule import NextScan, next_scan_edges
+
+
+def scan_edges(history: PatientHistory, today: date, scan: NextScan) -> list[date]:
+    """The schedule's dates (upcoming, due, overdue; or, with no scan, the birthdays
+    that bring an indication): `schedule.next_scan_edges`."""
+    return next_scan_edges(history, today, scan)
 
 
 def scan_alerts(scan: NextScan) -> list[Alert]:
