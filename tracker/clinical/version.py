@@ -29,6 +29,7 @@ ENGINE_VERSION = 1
 NOT_RULES: tuple[str, ...] = (
     "tracker.clinical.rulebook",
     "tracker.clinical.rulebook_conventions",
+    "tracker.clinical.rulebook_quality",
     "tracker.clinical.rulebook_text",
     "tracker.clinical.version",
 )
