@@ -135,6 +135,26 @@ def _latest_femoral_neck(scans) -> tuple[Scan | None, list[SiteResult]]:
     return None, []
 
 
+# The profile's yes/no risk factors (rule book section 8), in the calculator's order:
+# (input code, label, field of the profile's risk factors).
+PROFILE_FACTORS: tuple[tuple[str, str, str], ...] = (
+    ("parental_hip_fracture", "A parent broke a hip", "parental_hip_fracture"),
+    ("current_smoking", "Smokes now", "current_smoking"),
+    (
+        "glucocorticoids",
+        "Steroid tablets (glucocorticoids) for 3 months or more",
+        "glucocorticoids",
+    ),
+    ("rheumatoid_arthritis", "Rheumatoid arthritis", "rheumatoid_arthritis"),
+    (
+        "secondary_causes",
+        "Other illness that thins the bones (secondary osteoporosis)",
+        "secondary_causes",
+    ),
+    ("alcohol", "Alcohol 3 or more units a day", "alcohol_3_or_more_units"),
+)
+
+
 def frax_inputs(history: PatientHistory, today: date) -> FraxInputs:
     """Every FRAX input in the calculator's order: what the record holds, and what not."""
     profile, risk = history.profile, history.profile.risk_factors
@@ -151,41 +171,11 @@ def frax_inputs(history: PatientHistory, today: date) -> FraxInputs:
             ),
             _height(history),
             _previous_fracture(history),
-            FraxInput(
-                code="parental_hip_fracture",
-                label="A parent broke a hip",
-                value=_yes_no(risk.parental_hip_fracture),
-                note=from_profile,
-            ),
-            FraxInput(
-                code="current_smoking",
-                label="Smokes now",
-                value=_yes_no(risk.current_smoking),
-                note=from_profile,
-            ),
-            FraxInput(
-                code="glucocorticoids",
-                label="Steroid tablets (glucocorticoids) for 3 months or more",
-                value=_yes_no(risk.glucocorticoids),
-                note=from_profile,
-            ),
-            FraxInput(
-                code="rheumatoid_arthritis",
-                label="Rheumatoid arthritis",
-                value=_yes_no(risk.rheumatoid_arthritis),
-                note=from_profile,
-            ),
-            FraxInput(
-                code="secondary_causes",
-                label="Other illness that thins the bones (secondary osteoporosis)",
-                value=_yes_no(risk.secondary_causes),
-                note=from_profile,
-            ),
-            FraxInput(
-                code="alcohol",
-                label="Alcohol 3 or more units a day",
-                value=_yes_no(risk.alcohol_3_or_more_units),
-                note=from_profile,
+            *(
+                FraxInput(
+                    code=code, label=label, value=_yes_no(getattr(risk, field)), note=from_profile
+                )
+                for code, label, field in PROFILE_FACTORS
             ),
             _femoral_neck(history),
         )
