@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
-from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -13,10 +12,7 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("healthz", account_views.healthz, name="healthz"),
     # Pages without our <link rel="icon"> (the Django admin's) make browsers ask here.
-    path(
-        "favicon.ico",
-        login_not_required(RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
-    ),
+    path("favicon.ico", account_views.favicon),
     path("accounts/", include("tracker.accounts.urls")),
     # One way in, throttled and with the second step: the admin signs in where everyone does.
     path(

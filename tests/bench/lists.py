@@ -17,7 +17,7 @@ DEEP_PAGE = 200
 
 def lists(cast: Cast, seeder: Seeder, repeat: int) -> list[str]:
     from tracker.accounts.models import Patient
-    from tracker.dashboard.views import PANEL_PAGE_SIZE
+    from tracker.dashboard.panel_pages import PAGE_SIZE as PANEL_PAGE_SIZE
 
     seeder.link_lists(cast)
     total = Patient.objects.count()

@@ -43,6 +43,8 @@ def test_signup_confirm_and_change_address(open_page, live_server, settings, mai
 
     # The Account page, from the user menu.
     p.click(".navbar-toggler")
+    # The menu slides open; a click while it still slides can be lost on a slow machine.
+    expect(p.locator(".navbar-collapse.show")).to_be_visible()
     p.click("a.dropdown-toggle:has-text('Nora Newcomer')")
     p.click("a.dropdown-item:has-text('Account')")
     expect(p.locator("h1")).to_have_text("Account")

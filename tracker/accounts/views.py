@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tracker.accounts import account as account_events
@@ -45,6 +46,14 @@ def home(request):
 def healthz(request):
     """For load balancers and uptime checks; also the minimal view of `make bench`."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@login_not_required
+@require_GET
+def favicon(request):
+    """Pages without our <link rel="icon"> (the Django admin's) make browsers ask for
+    /favicon.ico: send them to the icon, its hashed name looked up at request time."""
+    return redirect(static("img/favicon.svg"), permanent=True)
 
 
 @login_not_required
