@@ -82,3 +82,25 @@ def test_phone_clinician_panel_fits(open_page, transactional_db):
     assert alerts < controls < summary  # on a phone the settings come right after the alerts
     _fits(p)
     person.shot("patient-for-clinician")
+
+
+def test_phone_scan_page_stacks_its_table(open_page, transactional_db):
+    """A scan's results on a phone: one site per block, each value named, nothing to
+    scroll sideways (axe's "scrollable region must have keyboard access" failed here when
+    the table scrolled inside its box)."""
+    seed_demo()
+    from tracker.records.models import Scan
+
+    scan = Scan.objects.filter(patient__user__email="margaret@example.com").latest("date")
+    person = open_page("margaret-scan-phone", viewport=PHONE)
+    p = person.page
+    sign_in(person, "margaret@example.com", DEMO_PASSWORD)
+    person.go(f"/patients/{scan.patient_id}/scans/{scan.pk}/")
+    t_score = p.locator("table.scan-sites td[data-label='T-score']").first
+    expect(t_score).to_be_visible()
+    assert t_score.evaluate("(cell) => getComputedStyle(cell).display") == "block"
+    label = "(cell) => getComputedStyle(cell, '::before').content"
+    assert t_score.evaluate(label) == '"T-score: "'
+    _fits(p)
+    assert _cut_off(p, "table.scan-sites") == []
+    person.shot("scan")
