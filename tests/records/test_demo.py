@@ -66,6 +66,25 @@ def test_seed_demo_is_idempotent(seeded):
     assert counts() == before
 
 
+def test_seed_demo_gives_margaret_a_caregiver_who_gets_her_injection_reminders(seeded):
+    """Issue 12 in the demo: Colin helps his mother Margaret; he has no record of his
+    own, sees hers, and her denosumab reminders are escalated to him. Written through the
+    one write path (audited on her record); a second run adds no second link."""
+    from tracker.accounts.access import access_of
+    from tracker.accounts.models import AuditEvent, CaregiverLink, User
+    from tracker.records.management.commands.seed_demo import CAREGIVER
+
+    margaret = seeded["margaret@example.com"]
+    colin = User.objects.get(email=CAREGIVER[0])
+    assert not colin.has_record and colin.cares_for_someone and colin.email_verified
+    link = CaregiverLink.objects.active().get(caregiver=colin)
+    assert link.patient == margaret and link.gets_injection_reminders
+    assert access_of(colin, margaret).is_caregiver
+    assert AuditEvent.objects.filter(patient=margaret, summary__contains="caregiver").exists()
+    seed_demo()
+    assert CaregiverLink.objects.filter(caregiver=colin).count() == 1
+
+
 def test_seed_history_does_nothing_when_the_patient_has_records(seeded):
     margaret = seeded["margaret@example.com"]
     before = counts()

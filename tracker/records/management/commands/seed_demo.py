@@ -15,7 +15,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tracker.accounts import two_factor
-from tracker.accounts.models import AuditEvent, CareLink, Patient, Role, User
+from tracker.accounts.models import AuditEvent, CaregiverLink, CareLink, Patient, Role, User
 from tracker.records.changes import change_record
 from tracker.records.demo import seed_history
 
@@ -24,6 +24,9 @@ DEMO_RECORD_AGE = dt.timedelta(days=20 * 365)
 
 CLINICIAN = ("clinician@example.com", "Dr Chris Carter")
 ADMIN = ("admin@example.com", "Ada Admin")
+# Issue 12: Margaret's son helps her; he has no record of his own and gets her
+# injection reminders too.
+CAREGIVER = ("colin@example.com", "Colin Denholm", "margaret@example.com")
 # Two-step sign-in for the demo clinician and admin: fixed, public, local use only.
 DEMO_TOTP_KEYS = {
     CLINICIAN[0]: b"BoneTrack demo doc!!".hex(),
@@ -153,7 +156,27 @@ class Command(BaseCommand):
                     clinician=clinician if linked else None,
                 )
                 change.audit(AuditEvent.Action.CREATE, patient, "demo record")
+                if helper := self.seed_caregiver(patient, change):
+                    created.append(helper)
         return created
+
+    def seed_caregiver(self, patient: Patient, change) -> str | None:
+        """Colin, with an active link to Margaret, as if he had accepted her invitation
+        (tracker.accounts.caregivers.accept), in the change that creates her record."""
+        email, name, of = CAREGIVER
+        if patient.user.email != of:
+            return None
+        helper, new = self.user(email, name, role=Role.PATIENT, cares_for_someone=True)
+        link = CaregiverLink.objects.create(
+            patient=patient,
+            caregiver=helper,
+            email=email,
+            status=CaregiverLink.Status.ACTIVE,
+            gets_injection_reminders=True,
+            accepted_at=timezone.now(),
+        )
+        change.audit(AuditEvent.Action.CREATE, link, f"demo caregiver {name}")
+        return email if new else None
 
     def user(self, email: str, name: str, **fields) -> tuple[User, bool]:
         user = User.objects.filter(email=email).first()
