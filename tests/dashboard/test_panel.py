@@ -247,26 +247,33 @@ def test_panel_and_csv_query_budgets_with_5000_patients(
     cache.clear()  # the panel keeps nothing in the cache: cold costs the same as warm
     deep = client.get(url + "?page=149").context["next_url"]  # page 150, by key
     # The session, the user, the two-step device, the page (a deep page by number also
-    # finds where it starts), the audit of the page's reads, the count of links.
-    for query in (
-        "",  # the first page
-        deep,
-        "?page=150",  # a deep page by number
-        "?filter=late-denosumab",
-        "?q=Patient 0012",
-        "?filter=anabolic&page=2",
+    # finds where it starts), the audit of the page's reads, the count of links (up to
+    # 1,001); a search reads the word index first.
+    for query, budget in (
+        ("", 7),  # the first page
+        (deep, 7),
+        ("?page=150", 7),  # a deep page by number
+        ("?filter=late-denosumab", 7),
+        ("?q=Patient 0012", 8),
+        ("?filter=anabolic&page=2", 7),
     ):
-        with django_assert_max_num_queries(7):
+        with django_assert_max_num_queries(budget):
             response = client.get(url + query)
         assert response.status_code == 200, query
     assert len(response.context["rows"]) == 25  # page 2 of the patients on an anabolic
-    assert response.context["sharing"] == 5001
+    # Counting every link would read all 5,001: the panel counts to 1,001 and says so.
+    assert response.context["sharing"] == 1001
+    assert "More than 1,000 patients share their record" in response.content.decode()
     assert response.context["rows"][0].open_items  # the names come from the summary
     # The export: the session, the user, the two-step device, one INSERT ... SELECT for
     # the audit of every patient exported and one SELECT for the rows, however many.
     late = len(range(0, 5000, 11))
-    for query, count in (("", 5000), ("?q=Patient 0012", 10), ("?filter=late-denosumab", late)):
-        with django_assert_max_num_queries(5):
+    for query, count, budget in (
+        ("", 5000, 5),
+        ("?q=Patient 0012", 10, 6),  # and the word index
+        ("?filter=late-denosumab", late, 5),
+    ):
+        with django_assert_max_num_queries(budget):
             assert len(_rows(client, query)) == count, query
     assert AuditEvent.objects.filter(summary=PANEL_EXPORT).count() == 5000 + 10 + late
     assert AuditEvent.objects.filter(summary=PANEL_READ).count() == 7 * 25 + 10  # pages read
@@ -518,3 +525,64 @@ def _plan(sql: str) -> str:
             cursor.execute("SET LOCAL enable_sort = off")
             cursor.execute("EXPLAIN " + sql)
         return " ".join(str(line) for line in cursor.fetchall())
+
+
+# --- the search at any size (issue 13, item 8): the word index ----------------------------
+
+SEARCH_NAMES = ["Ann Smith", "Ann Smithers", "Anna Jones", "Bob Annan", "Cy Smith"]
+
+
+@pytest.mark.parametrize("few", [1, 2, 500])  # past `few` names a word is read in order
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("ann", ["Ann Smith", "Ann Smithers", "Anna Jones", "Bob Annan"]),
+        ("ann smith", ["Ann Smith", "Ann Smithers"]),
+        ("smith ann", ["Ann Smith", "Ann Smithers"]),
+        ("smithers", ["Ann Smithers"]),
+        ("cy", ["Cy Smith"]),
+        ("zed", []),
+        ("ann zed", []),
+    ],
+)
+def test_the_search_finds_the_same_through_the_word_index_or_the_walk(
+    client, clinician, other_clinician, monkeypatch, few, query, found
+):
+    panel_patients(clinician, 5, names=SEARCH_NAMES)
+    panel_patients(
+        other_clinician, 3, names=["Ann Theirs", "Smith Theirs", "Cy Theirs"], prefix="theirs"
+    )
+    monkeypatch.setattr(panel_entries, "FEW_MATCHES", few)
+    client.force_login(clinician)
+    context = _page(client, reverse(PANEL) + "?" + urlencode({"q": query}))
+    assert sorted(_names(context)) == found
+    assert sorted(row["name"] for row in _rows(client, "?" + urlencode({"q": query}))) == found
+
+
+def test_the_word_index_follows_the_names_and_the_links(client, clinician, other_clinician):
+    (patient,) = panel_patients(clinician, 1, names=["Olga Old-Name"])
+    words = panel_entries.PanelWord.objects.filter(patient=patient)
+    assert sorted(words.values_list("word", flat=True)) == ["name", "old", "olga"]
+    patient.user.full_name = "Nina New"
+    patient.user.save()
+    link(patient, other_clinician)
+    settle(patient)  # the change goes through the write path
+    assert sorted(words.values_list("clinician_id", "word")) == sorted(
+        (clinician_id, word)
+        for clinician_id in (clinician.pk, other_clinician.pk)
+        for word in ("new", "nina")
+    )
+    CareLink.objects.filter(patient=patient, clinician=clinician).update(status="ended")
+    settle(patient)
+    assert set(words.values_list("clinician_id", flat=True)) == {other_clinician.pk}
+
+
+def test_a_sparse_search_reads_the_word_index(client, clinician):
+    # The plan, not a timing: the words typed are looked up in panel_word, a range of
+    # the clinician's words, on either database.
+    panel_patients(clinician, 60)
+    client.force_login(clinician)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse(PANEL) + "?q=patient 0001")
+    (lookup,) = [q["sql"] for q in queries.captured_queries if "records_panelword" in q["sql"]]
+    assert "panel_word" in _plan(lookup)

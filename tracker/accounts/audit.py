@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, models
 from django.utils import timezone
 
@@ -90,7 +91,10 @@ def _insert_for_each(event: AuditEvent, patient_ids: models.QuerySet) -> None:
         if not field.primary_key and field.name != "patient"
     ]
     values = [field.get_db_prep_save(getattr(event, field.attname), connection) for field in fields]
-    select, select_params = patient_ids.order_by().query.sql_with_params()
+    try:
+        select, select_params = patient_ids.order_by().query.sql_with_params()
+    except EmptyResultSet:  # a selection that can match nothing (an empty id list)
+        return
     patient = AuditEvent._meta.get_field("patient")
     columns = ", ".join(connection.ops.quote_name(f.column) for f in [*fields, patient])
     with connection.cursor() as cursor:

@@ -28,11 +28,10 @@ from tracker.dashboard.forms import ClinicalSettingsForm
 from tracker.dashboard.panel import CSV_HEADERS, PanelRow, csv_cells, panel_url_prefix
 from tracker.dashboard.picture import Picture, cache_key
 from tracker.learn import questions, topics
-from tracker.records import guards
+from tracker.records import guards, panel_entries
 from tracker.records import models as m
 from tracker.records.kinds import addable
 from tracker.records.lifestyle import HomeSafetyCheck, HomeSafetyItem
-from tracker.records.search import word_starts
 from tracker.records.summary import open_alerts
 from tracker.reminders.models import dose_course_id
 
@@ -49,6 +48,7 @@ PANEL_EXPORT = (
     "(name, age, latest scan, medicine, next date, alerts)"
 )
 PANEL_CSV_CHUNK = 2000  # rows fetched at a time while the CSV streams
+SHARING_COUNTED = 1000  # past this, the panel says "more than 1,000 patients share"
 # Excel reads a CSV as UTF-8 only after a byte order mark; without it "José" is garbled.
 CSV_BOM = "\ufeff"
 # On the clinician's panel entries (tracker.records.panel_entries): each is in its index.
@@ -197,9 +197,7 @@ def _panel_selection(request):
     with the search and the filter as understood (panel_pages: a range of one index),
     not yet through the access gate (panel_pages.gate)."""
     query = request.GET.get("q", "").strip()
-    entries = panel_pages.entries(request.user)
-    for start in word_starts(query):
-        entries = entries.filter(search_name__contains=start)
+    entries = panel_entries.searched(panel_pages.entries(request.user), request.user, query)
     chosen = request.GET.get("filter", "")
     if chosen in PANEL_FILTERS:
         entries = entries.filter(PANEL_FILTERS[chosen][1])
@@ -230,6 +228,10 @@ def panel(request):
         shown = Patient.objects.filter(pk__in=[row["patient_id"] for row in page.rows])
         listed(request, shown.values_list("pk", flat=True), what=PANEL_READ)
     today, prefix = timezone.localdate(), panel_url_prefix()
+    # Counted up to SHARING_COUNTED: a full count would read every link of a panel.
+    sharing = CareLink.objects.active().filter(clinician=request.user).order_by()
+    sharing = sharing[: SHARING_COUNTED + 1]
+    sharing = sharing.count()
     kept = [(key, value) for key, value in (("q", query), ("filter", chosen)) if value]
     return render(
         request,
@@ -241,7 +243,8 @@ def panel(request):
             "previous_url": (
                 _page_url(kept, page.number - 1, before=page.previous) if page.number > 1 else None
             ),
-            "sharing": CareLink.objects.active().filter(clinician=request.user).count(),
+            "sharing": sharing,
+            "sharing_more_than": f"{SHARING_COUNTED:,}" if sharing > SHARING_COUNTED else None,
             "query": query,
             "chosen": chosen,
             "filters": [(key, label) for key, (label, _) in PANEL_FILTERS.items()],

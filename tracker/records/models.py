@@ -452,4 +452,4 @@ class PatientSummary(models.Model):
 # (this one is near its size limit).
 from tracker.records.fracture_care import FallsAssessment, FraxResult  # noqa: E402, F401
 from tracker.records.lifestyle import HomeSafetyCheck, IntakeEntry  # noqa: E402, F401
-from tracker.records.panel_entries import PanelEntry  # noqa: E402, F401
+from tracker.records.panel_entries import PanelEntry, PanelWord  # noqa: E402, F401

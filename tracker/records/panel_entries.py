@@ -18,6 +18,10 @@ from django.db.models import ExpressionWrapper, F, Q
 from tracker.accounts.models import CareLink, Patient, User
 from tracker.records.models import URGENCY_ORDER
 
+# A search reads the word index (PanelWord) while the words typed match few entries;
+# past this many, matches are dense and the walk in urgency order stops early instead.
+FEW_MATCHES = 500
+
 
 class PanelEntryQuerySet(models.QuerySet):
     def by_urgency(self) -> "PanelEntryQuerySet":
@@ -68,6 +72,72 @@ class PanelEntry(models.Model):
         return f"Panel entry of {self.patient_id} for {self.clinician_id}"
 
 
+class PanelWord(models.Model):
+    """Each word of the name of each patient on each clinician's panel, folded as the
+    search folds it (tracker.records.search): the index a search by name reads when
+    the words typed start few names (`candidates`). Kept with the entries (`rebuild`)."""
+
+    clinician = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+", db_index=False)
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="+")
+    word = models.CharField(max_length=300)
+
+    class Meta:
+        indexes = [models.Index(fields=["clinician", "word", "patient"], name="panel_word")]
+
+    def __str__(self) -> str:
+        return f"{self.word!r} of {self.patient_id} for {self.clinician_id}"
+
+
+def _after(start: str) -> str:
+    """The first string after every string that starts with `start`, in code point
+    order (SQLite's binary collation; on PostgreSQL the C collation, or any collation
+    that orders the folded letters and digits of names letter by letter)."""
+    return start[:-1] + chr(ord(start[-1]) + 1)
+
+
+def candidates(user, starts: list[str]) -> list[int] | None:
+    """The patients on `user`'s panel with a name word starting with each of `starts`
+    (words as folded by search.folded_words), from the word index, in one query that
+    reads at most FEW_MATCHES + 1 index entries per word. None when every word starts
+    more than FEW_MATCHES names: the search then walks the panel in urgency order."""
+    table = connection.ops.quote_name(PanelWord._meta.db_table)
+    parts, params = [], []
+    for number, start in enumerate(starts):
+        parts.append(
+            f"SELECT * FROM (SELECT {number} AS n, patient_id FROM {table} "
+            f"WHERE clinician_id = %s AND word >= %s AND word < %s LIMIT %s) AS w{number}"
+        )
+        params += [user.pk, start, _after(start), FEW_MATCHES + 1]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        found = [set() for _ in starts]
+        for number, patient_id in cursor.fetchall():
+            found[number].add(patient_id)
+    complete = [ids for ids in found if len(ids) <= FEW_MATCHES]
+    if not complete:
+        return None
+    return sorted(set.intersection(*complete))
+
+
+def searched(entries: models.QuerySet, user, query: str) -> models.QuerySet:
+    """`user`'s panel `entries` whose name has a word starting with each word of
+    `query` (search.SEARCH_MATCHES). Where a word typed starts few names, the entries
+    are those few patients', found in the word index; every word is then checked on
+    the entry's folded name too (a name's other words, and the words typed that start
+    many names)."""
+    from tracker.records.search import folded_words
+
+    words = folded_words(query)
+    if not words:
+        return entries
+    found = candidates(user, words)
+    if found is not None:
+        entries = entries.filter(patient_id__in=found)
+    for word in words:
+        entries = entries.filter(search_name__contains=" " + word)
+    return entries
+
+
 # Each column of an entry, from the care link it stands for.
 FROM_LINK = {
     "clinician_id": F("clinician_id"),
@@ -106,6 +176,18 @@ def rebuild(patient_ids) -> None:
     columns = ", ".join(connection.ops.quote_name(column) for column in FROM_LINK)
     with transaction.atomic(savepoint=False):  # the caller's transaction, if any
         PanelEntry.objects.filter(patient_id__in=patient_ids).delete()
+        PanelWord.objects.filter(patient_id__in=patient_ids).delete()
         with connection.cursor() as cursor:
             # Two writers at once (a change and the daily run): the first entry stands.
             cursor.execute(f"INSERT INTO {table} ({columns}) {sql} ON CONFLICT DO NOTHING", params)
+        entries = PanelEntry.objects.filter(patient_id__in=patient_ids)
+        PanelWord.objects.bulk_create(
+            (
+                PanelWord(clinician_id=clinician, patient_id=patient, word=word)
+                for clinician, patient, name in entries.values_list(
+                    "clinician_id", "patient_id", "search_name"
+                )
+                for word in set(name.split())
+            ),
+            batch_size=2000,
+        )
