@@ -12,9 +12,15 @@ from pathlib import Path
 import pytest
 
 from tests.bench import first_visit, inprocess, lists, load, mixed, reminders, report
-from tests.bench.seed import Seeder, signed_in
+from tests.bench.seed import Seeder, name_of, signed_in
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _rows(response) -> int:
+    """Patients listed on a panel page (the table's rows after its head)."""
+    assert response.status_code == 200
+    return response.content.decode().count("<tr") - 1
 
 
 @pytest.mark.django_db
@@ -26,10 +32,18 @@ def test_the_in_process_sections_run_on_a_few_patients():
     assert pages[0].startswith("| page") and len(pages) == 2 + 7
     assert "clinician panel, 4 patients, page 1" in "\n".join(pages)
 
+    # The panels the bench measures list their patients, and a search finds its one
+    # (the bench once measured empty panels: its bulk links had no panel entries).
+    assert _rows(signed_in(cast.clinician).get("/patients/")) == 4
+
     seeder.grow(8)
     listed = lists.lists(cast, seeder, 1)
     assert "panel of a clinician with 3 patients" in listed[-1]
     assert len(cast.few_patients) == 3
+    assert _rows(signed_in(cast.few_clinician).get("/patients/")) == 3
+    needle = name_of(seeder.added // 2)
+    found = signed_in(cast.lists_clinician).get("/patients/", {"q": needle})
+    assert _rows(found) == 1 and needle in found.content.decode()
 
     measured = reminders.measure_once()
     assert measured["patients"] == 8 and measured["batches"] == 1

@@ -118,8 +118,10 @@ class Seeder:
             self.add(missing)
 
     def link_lists(self, cast: Cast) -> None:
-        """Dr Lists sees every patient; Dr Few three, spread over the database."""
+        """Dr Lists sees every patient; Dr Few three, spread over the database. Their
+        panel entries are written as the write path would (panel_entries.rebuild)."""
         from tracker.accounts.models import CareLink, Patient
+        from tracker.records import panel_entries
 
         ids = list(
             Patient.objects.filter(pk__gt=self.lists_linked_to)
@@ -136,6 +138,7 @@ class Seeder:
                 )
                 for pk in ids[start : start + CHUNK]
             )
+            panel_entries.rebuild(ids[start : start + CHUNK])
         if ids:
             self.lists_linked_to = ids[-1]
         if not cast.few_patients:
@@ -150,6 +153,7 @@ class Seeder:
                 )
                 for pk in cast.few_patients
             )
+            panel_entries.rebuild(cast.few_patients)
         analyze()
 
     # ------------------------------------------------------------------ in bulk
@@ -161,7 +165,9 @@ class Seeder:
 
     def _add_chunk(self, count: int, link) -> None:
         from tracker.accounts.models import CareLink, Patient, User
+        from tracker.records import panel_entries
         from tracker.records.models import Dose, MedicationCourse, PatientSummary, Scan, SiteResult
+        from tracker.records.search import name_key
 
         now, first = timezone.now(), self.added
         self.added += count
@@ -232,9 +238,15 @@ class Seeder:
         self._learn_shapes(patients, numbers)
         yesterday = now - dt.timedelta(days=1)
         PatientSummary.objects.bulk_create(
-            PatientSummary(patient=p, **{**self.summaries[i % SHAPES], "refreshed_at": yesterday})
+            PatientSummary(
+                patient=p,
+                **{**self.summaries[i % SHAPES], "refreshed_at": yesterday},
+                search_name=name_key(name_of(i)),  # as the panel searches it
+            )
             for p, i in zip(patients, numbers, strict=True)
         )
+        if link is not None:  # the panel reads its entries, as the write path keeps them
+            panel_entries.rebuild([p.pk for p in patients])
 
     def _learn_shapes(self, patients, numbers) -> None:
         """Assess one patient of each shape not yet known: its summary is every such
