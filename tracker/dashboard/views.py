@@ -193,19 +193,18 @@ def clinical_settings(request, patient_id: int):
 
 
 def _panel_selection(request):
-    """The clinician's panel entries for their search and filter, in urgency order,
-    with the search and the filter as understood (panel_pages: a range of one index),
-    not yet through the access gate (panel_pages.gate)."""
+    """What the clinician searched and filtered on (panel_pages.Criteria: a range of one
+    index), with the search and the filter as understood."""
     query = request.GET.get("q", "").strip()
-    entries = panel_pages.entries(request.user)
-    for start in word_starts(query):
-        entries = entries.filter(search_name__contains=start)
     chosen = request.GET.get("filter", "")
-    if chosen in PANEL_FILTERS:
-        entries = entries.filter(PANEL_FILTERS[chosen][1])
-    else:
+    if chosen not in PANEL_FILTERS:
         chosen = ""
-    return entries, query, chosen
+    criteria = panel_pages.Criteria(
+        words=tuple(word_starts(query)),
+        filter_name=chosen,
+        filter=PANEL_FILTERS[chosen][1] if chosen else None,
+    )
+    return criteria, query, chosen
 
 
 @clinician_required
@@ -214,10 +213,10 @@ def panel(request):
     number = _page_number(request)
     after = panel_pages.Place.parse(request.GET.get("after"))
     before = None if after else panel_pages.Place.parse(request.GET.get("before"))
-    entries, query, chosen = _panel_selection(request)
+    criteria, query, chosen = _panel_selection(request)
     page = panel_pages.read(
-        entries,
-        gate=panel_pages.gate(request.user),
+        request.user,
+        criteria,
         number=number,
         after=after,
         before=before,
@@ -231,17 +230,22 @@ def panel(request):
         listed(request, shown.values_list("pk", flat=True), what=PANEL_READ)
     today, prefix = timezone.localdate(), panel_url_prefix()
     kept = [(key, value) for key, value in (("q", query), ("filter", chosen)) if value]
+    rows = [PanelRow.of(row, today, prefix) for row in page.rows]
+    sharing = page.sharing
+    if sharing is None:  # no row brought it
+        sharing = sum(panel_pages.sharing(request.user).values_list("count", flat=True))
     return render(
         request,
         "dashboard/panel.html",
         {
-            "rows": [PanelRow.of(row, today, prefix) for row in page.rows],
+            "rows": rows,
+            "rows_html": PanelRow.table(rows),
             "number": page.number,
             "next_url": page.next and _page_url(kept, page.number + 1, after=page.next),
             "previous_url": (
                 _page_url(kept, page.number - 1, before=page.previous) if page.number > 1 else None
             ),
-            "sharing": CareLink.objects.active().filter(clinician=request.user).count(),
+            "sharing": sharing,
             "query": query,
             "chosen": chosen,
             "filters": [(key, label) for key, (label, _) in PANEL_FILTERS.items()],
@@ -273,8 +277,8 @@ class _Echo:
 def panel_csv(request):
     """Every patient the panel selects (its search and filter, all pages) as CSV,
     streamed: two queries (the audit and the rows) for any number of patients."""
-    entries, _, _ = _panel_selection(request)
-    entries = entries.filter(panel_pages.gate(request.user))
+    criteria, _, _ = _panel_selection(request)
+    entries = panel_pages.selection(request.user, criteria).filter(panel_pages.gate(request.user))
     # Each patient exported reads it under "Who viewed my record", written before a row goes.
     listed(request, entries.values_list("patient_id", flat=True), what=PANEL_EXPORT)
     today = timezone.localdate()
