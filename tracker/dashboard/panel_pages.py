@@ -227,7 +227,7 @@ _STANDIN = {
 @dataclass
 class _Compiled:
     sql: str
-    params: list  # each: ("value", v), ("clinician",), ("word", i, pattern), ("place", name)
+    params: list  # ("value", v), ("clinician", type), ("word", i, pattern), ("place", ...)
     converters: dict  # column position: (converters, expression), as Django applies them
     names: list[str]
 
@@ -249,15 +249,15 @@ class _Compiled:
         match param:
             case ("value", value):
                 return value
-            case ("clinician",):
-                return user.pk
+            case ("clinician", kind):
+                return kind(user.pk)
             case ("word", index, pattern):
                 found = connection.ops.prep_for_like_query(criteria.words[index])
                 return pattern.replace(_STANDIN["word"].format(index), found)
             case ("place", "due"):
                 return connection.ops.adapt_datefield_value(place.due)
-            case ("place", name):
-                return getattr(place, name)
+            case ("place", name, kind):
+                return kind(getattr(place, name))
 
 
 def _compile(shape: Shape, criteria: Criteria, columns) -> _Compiled | None:
@@ -277,12 +277,15 @@ def _compile(shape: Shape, criteria: Criteria, columns) -> _Compiled | None:
     due = connection.ops.adapt_datefield_value(_STANDIN["due"])
     params, seen = [], set()
     for value in raw:
-        if value == _STANDIN["clinician"] and type(value) is int:
-            params.append(("clinician",)), seen.add("clinician")
-        elif shape.way != "first" and value == _STANDIN["urgency"] and type(value) is int:
-            params.append(("place", "urgency")), seen.add("urgency")
-        elif shape.way != "first" and value == _STANDIN["patient"] and type(value) is int:
-            params.append(("place", "patient")), seen.add("patient")
+        # An integer may come wrapped for its database type (psycopg's Int4 on
+        # PostgreSQL): recognized by its value, and bound again in the same wrapping.
+        number = isinstance(value, int) and not isinstance(value, bool)
+        if number and value == _STANDIN["clinician"]:
+            params.append(("clinician", type(value))), seen.add("clinician")
+        elif number and shape.way != "first" and value == _STANDIN["urgency"]:
+            params.append(("place", "urgency", type(value))), seen.add("urgency")
+        elif number and shape.way != "first" and value == _STANDIN["patient"]:
+            params.append(("place", "patient", type(value))), seen.add("patient")
         elif shape.way != "first" and value == due and type(value) is type(due):
             params.append(("place", "due")), seen.add("due")
         elif isinstance(value, str) and any(word in value for word in words):
