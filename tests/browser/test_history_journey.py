@@ -43,6 +43,10 @@ def test_history_on_a_phone_and_a_desk(open_page, transactional_db):
         expect(p.locator(".pagination")).to_contain_text("Page 2 of 2")
         expect(p.locator("table tbody tr")).to_have_count(10)
         expect(p.locator("table tbody tr").last).to_contain_text("Fracture: wrist or forearm")
-        p.click("a:has-text('DXA scan 02 May 2024')")
-        expect(p.locator("h1")).to_have_text("DXA scan 02 May 2024")
+        scan = m.Scan.objects.get(patient=patient)
+        expect(p.locator("a:has-text('DXA scan 02 May 2024')")).to_have_attribute(
+            "href", f"/patients/{patient.pk}/scans/{scan.pk}/"
+        )
+        p.click("a.page-link:has-text('Newer')")
+        expect(p.locator(".pagination")).to_contain_text("Page 1 of 2")
         tab.assert_clean()
