@@ -32,6 +32,7 @@ from tracker.records import guards, panel_entries
 from tracker.records import models as m
 from tracker.records.kinds import addable
 from tracker.records.lifestyle import HomeSafetyCheck, HomeSafetyItem
+from tracker.records.search import folded_words, word_starts
 from tracker.records.summary import open_alerts
 from tracker.reminders.models import dose_course_id
 
@@ -48,7 +49,6 @@ PANEL_EXPORT = (
     "(name, age, latest scan, medicine, next date, alerts)"
 )
 PANEL_CSV_CHUNK = 2000  # rows fetched at a time while the CSV streams
-SHARING_COUNTED = 1000  # past this, the panel says "more than 1,000 patients share"
 # Excel reads a CSV as UTF-8 only after a byte order mark; without it "José" is garbled.
 CSV_BOM = "\ufeff"
 # On the clinician's panel entries (tracker.records.panel_entries): each is in its index.
@@ -193,17 +193,22 @@ def clinical_settings(request, patient_id: int):
 
 
 def _panel_selection(request):
-    """The clinician's panel entries for their search and filter, in urgency order,
-    with the search and the filter as understood (panel_pages: a range of one index),
-    not yet through the access gate (panel_pages.gate)."""
+    """What the clinician searched and filtered on (panel_pages.Criteria: a range of one
+    index), with the search and the filter as understood."""
     query = request.GET.get("q", "").strip()
-    entries = panel_entries.searched(panel_pages.entries(request.user), request.user, query)
     chosen = request.GET.get("filter", "")
-    if chosen in PANEL_FILTERS:
-        entries = entries.filter(PANEL_FILTERS[chosen][1])
-    else:
+    if chosen not in PANEL_FILTERS:
         chosen = ""
-    return entries, query, chosen
+    words = folded_words(query)
+    # Words that start few names: those patients, from the word index (issue 13, item 8).
+    patients = panel_entries.candidates(request.user, words) if words else None
+    criteria = panel_pages.Criteria(
+        words=tuple(word_starts(query)),
+        filter_name=chosen,
+        filter=PANEL_FILTERS[chosen][1] if chosen else None,
+        patients=None if patients is None else tuple(patients),
+    )
+    return criteria, query, chosen
 
 
 @clinician_required
@@ -212,10 +217,10 @@ def panel(request):
     number = _page_number(request)
     after = panel_pages.Place.parse(request.GET.get("after"))
     before = None if after else panel_pages.Place.parse(request.GET.get("before"))
-    entries, query, chosen = _panel_selection(request)
+    criteria, query, chosen = _panel_selection(request)
     page = panel_pages.read(
-        entries,
-        gate=panel_pages.gate(request.user),
+        request.user,
+        criteria,
         number=number,
         after=after,
         before=before,
@@ -228,23 +233,28 @@ def panel(request):
         shown = Patient.objects.filter(pk__in=[row["patient_id"] for row in page.rows])
         listed(request, shown.values_list("pk", flat=True), what=PANEL_READ)
     today, prefix = timezone.localdate(), panel_url_prefix()
-    # Counted up to SHARING_COUNTED: a full count would read every link of a panel.
-    sharing = CareLink.objects.active().filter(clinician=request.user).order_by()
-    sharing = sharing[: SHARING_COUNTED + 1]
-    sharing = sharing.count()
     kept = [(key, value) for key, value in (("q", query), ("filter", chosen)) if value]
+    rows = [PanelRow.of(row, today, prefix) for row in page.rows]
+    sharing = page.sharing
+    if sharing is None:  # no row brought it
+        sharing = panel_pages.sharing_count(request.user)
     return render(
         request,
         "dashboard/panel.html",
         {
-            "rows": [PanelRow.of(row, today, prefix) for row in page.rows],
+            "rows": rows,
+            "rows_html": PanelRow.table(rows),
             "number": page.number,
             "next_url": page.next and _page_url(kept, page.number + 1, after=page.next),
             "previous_url": (
                 _page_url(kept, page.number - 1, before=page.previous) if page.number > 1 else None
             ),
             "sharing": sharing,
-            "sharing_more_than": f"{SHARING_COUNTED:,}" if sharing > SHARING_COUNTED else None,
+            "sharing_more_than": (
+                f"{panel_pages.SHARING_COUNTED:,}"
+                if sharing > panel_pages.SHARING_COUNTED
+                else None
+            ),
             "query": query,
             "chosen": chosen,
             "filters": [(key, label) for key, (label, _) in PANEL_FILTERS.items()],
@@ -276,8 +286,8 @@ class _Echo:
 def panel_csv(request):
     """Every patient the panel selects (its search and filter, all pages) as CSV,
     streamed: two queries (the audit and the rows) for any number of patients."""
-    entries, _, _ = _panel_selection(request)
-    entries = entries.filter(panel_pages.gate(request.user))
+    criteria, _, _ = _panel_selection(request)
+    entries = panel_pages.selection(request.user, criteria).filter(panel_pages.gate(request.user))
     # Each patient exported reads it under "Who viewed my record", written before a row goes.
     listed(request, entries.values_list("patient_id", flat=True), what=PANEL_EXPORT)
     today = timezone.localdate()

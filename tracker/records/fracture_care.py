@@ -30,6 +30,10 @@ class FallsAssessment(Entry):
     )
     notes = models.TextField(blank=True)
 
+    class Meta(Entry.Meta):
+        # The history page reads one patient's entries in date order (issue 13).
+        indexes = [models.Index(fields=["patient", "date"])]
+
     def __str__(self) -> str:
         return "Falls assessment"
 
@@ -64,6 +68,8 @@ class FraxResult(Entry):
     )
 
     class Meta(Entry.Meta):
+        # The history page reads one patient's entries in date order (issue 13).
+        indexes = [models.Index(fields=["patient", "date"])]
         verbose_name = "FRAX result"
 
     def __str__(self) -> str:

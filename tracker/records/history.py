@@ -4,14 +4,13 @@ and the chronological list of every entry for the history page."""
 from collections import defaultdict
 from decimal import Decimal
 
-from django.core.paginator import Paginator
 from django.db.models import BooleanField, CharField, DecimalField, F, Value
 from django.db.models.functions import Cast
 
 from tracker.accounts.models import Patient
 from tracker.clinical import history as h
+from tracker.records import history_list
 from tracker.records import models as m
-from tracker.records.kinds import KINDS
 
 
 def load_history(patient: Patient) -> h.PatientHistory:
@@ -178,33 +177,11 @@ def overrides_from(settings: m.ClinicalSettings | None) -> h.Overrides:
 
 
 def history_page(patient: Patient, *, kind: str | None, page: str | None, per_page: int = 25):
-    """One page of every entry, newest first: a UNION of (kind, id, date) rows,
-    then one query per kind present on the page."""
-    slugs = [kind] if kind in KINDS else list(KINDS)
-    rows = [
-        KINDS[slug]
-        .model.objects.for_patient(patient)
-        .annotate(entry_kind=Value(slug, output_field=CharField()), when=F(KINDS[slug].date_field))
-        .values_list("pk", "entry_kind", "when")
-        .order_by()
-        for slug in slugs
-    ]
-    union = rows[0].union(*rows[1:], all=True) if len(rows) > 1 else rows[0]
-    paginator = Paginator(union.order_by("-when", "-pk"), per_page)
-    current = paginator.get_page(page)
-    wanted: dict[str, list[int]] = {}
-    for pk, slug, _when in current.object_list:
-        wanted.setdefault(slug, []).append(pk)
-    loaded = {
-        slug: KINDS[slug].model.objects.select_related(*KINDS[slug].select_related).in_bulk(ids)
-        for slug, ids in wanted.items()
-    }
-    entries = []
-    for pk, slug, _when in current.object_list:
-        entry = loaded[slug][pk]
-        entry.patient = patient  # entered_by_label() compares with the patient's user
-        entries.append((KINDS[slug], entry))
-    return current, entries
+    """One page of every entry (or of `kind`), newest first: the page (Django's Page:
+    its number, the number of pages) and its (kind, entry) pairs. One query finds the
+    page and counts the record, then one per kind present on it (history_list)."""
+    found = history_list.read(patient, kind=kind, page=page, per_page=per_page)
+    return found.page, found.entries
 
 
 def previous_results(patient: Patient, exclude_scan_id: int | None = None) -> dict:

@@ -157,6 +157,8 @@ class MedicationCourse(Entry):
     notes = models.TextField(blank=True)
 
     class Meta(Entry.Meta):
+        # The history page reads one patient's entries in date order (issue 13).
+        indexes = [models.Index(fields=["patient", "start"])]
         ordering = ["-start", "-pk"]
 
     def __str__(self) -> str:
@@ -177,6 +179,8 @@ class Dose(Entry):
     notes = models.CharField(max_length=200, blank=True)
 
     class Meta(Entry.Meta):
+        # The history page reads one patient's entries in date order (issue 13).
+        indexes = [models.Index(fields=["patient", "date"])]
         # One dose a day per course: six clicks or two people at once store one
         # (migration 0003 merged the doubles stored before).
         constraints = [
@@ -224,6 +228,10 @@ class Fracture(Entry):
     )
     notes = models.TextField(blank=True)
 
+    class Meta(Entry.Meta):
+        # The history page reads one patient's entries in date order (issue 13).
+        indexes = [models.Index(fields=["patient", "date"])]
+
     def __str__(self) -> str:
         return f"Fracture: {self.get_site_display()}"
 
@@ -233,6 +241,10 @@ class Fall(Entry):
     injured = models.BooleanField(default=False)
     notes = models.TextField(blank=True)
 
+    class Meta(Entry.Meta):
+        # The history page reads one patient's entries in date order (issue 13).
+        indexes = [models.Index(fields=["patient", "date"])]
+
     def __str__(self) -> str:
         return "Fall (injured)" if self.injured else "Fall"
 
@@ -241,6 +253,10 @@ class HeightMeasurement(Entry):
     date = models.DateField()
     cm = models.DecimalField("height (cm)", max_digits=4, decimal_places=1)
     measured = models.BooleanField("measured by a clinician", default=False)
+
+    class Meta(Entry.Meta):
+        # The history page reads one patient's entries in date order (issue 13).
+        indexes = [models.Index(fields=["patient", "date"])]
 
     def __str__(self) -> str:
         return f"Height {self.cm} cm"
@@ -273,6 +289,10 @@ class LabResult(Entry):
 
     ANALYTES = ("ctx", "p1np", "vitamin_d", "calcium", "egfr")
 
+    class Meta(Entry.Meta):
+        # The history page reads one patient's entries in date order (issue 13).
+        indexes = [models.Index(fields=["patient", "date"])]
+
     def __str__(self) -> str:
         return "Lab results"
 
@@ -281,6 +301,10 @@ class ClinicalEvent(Entry):
     date = models.DateField()
     kind = models.CharField(max_length=12, choices=EVENT_CHOICES)
     notes = models.TextField(blank=True)
+
+    class Meta(Entry.Meta):
+        # The history page reads one patient's entries in date order (issue 13).
+        indexes = [models.Index(fields=["patient", "date"])]
 
     def __str__(self) -> str:
         return self.get_kind_display().capitalize()

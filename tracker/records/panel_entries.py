@@ -119,25 +119,6 @@ def candidates(user, starts: list[str]) -> list[int] | None:
     return sorted(set.intersection(*complete))
 
 
-def searched(entries: models.QuerySet, user, query: str) -> models.QuerySet:
-    """`user`'s panel `entries` whose name has a word starting with each word of
-    `query` (search.SEARCH_MATCHES). Where a word typed starts few names, the entries
-    are those few patients', found in the word index; every word is then checked on
-    the entry's folded name too (a name's other words, and the words typed that start
-    many names)."""
-    from tracker.records.search import folded_words
-
-    words = folded_words(query)
-    if not words:
-        return entries
-    found = candidates(user, words)
-    if found is not None:
-        entries = entries.filter(patient_id__in=found)
-    for word in words:
-        entries = entries.filter(search_name__contains=" " + word)
-    return entries
-
-
 # Each column of an entry, from the care link it stands for.
 FROM_LINK = {
     "clinician_id": F("clinician_id"),

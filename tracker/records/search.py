@@ -1,7 +1,7 @@
 """A patient's name as the clinician panel searches it (issue 13).
 
 The summary stores the name folded here (`name_key`), and what the clinician types is
-folded the same way (`folded_words`, in panel_entries.searched), so that SQLite and
+folded the same way (`folded_words`, in the panel's search), so that SQLite and
 PostgreSQL find exactly the same patients: the databases disagree on upper and lower
 case beyond ASCII (SQLite's LIKE folds A-Z only), and neither ignores accents. Folded,
 "JOSÉ" finds "José" and "jose" finds "Jose\u0301" on both.
@@ -38,3 +38,8 @@ def name_key(full_name: str) -> str:
     """What PatientSummary.search_name holds: each word after a space, so that
     " smi" is found exactly where a word starts with "smi"."""
     return "".join(" " + word for word in folded_words(full_name))[:NAME_KEY_LENGTH]
+
+
+def word_starts(query: str) -> list[str]:
+    """What a search must find in search_name, all of them: " smi" for "Smi"."""
+    return [" " + word for word in folded_words(query)]

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tracker.accounts.access import patient_for, require_add, require_change, require_clinician
 from tracker.accounts.models import AuditEvent
 from tracker.clinical.dates import display_date
-from tracker.records import forms, guards
+from tracker.records import forms, guards, history_list
 from tracker.records import models as m
 from tracker.records.changes import change_record
 from tracker.records.history import history_page, previous_results
@@ -273,6 +273,7 @@ def history(request, patient_id: int):
             "patient": patient,
             "page": page,
             "entries": entries,
+            "rows": history_list.rows_html(patient, entries),
             "kinds": KINDS.values(),
             "current_kind": kind if kind in KINDS else None,
             "querystring": f"kind={kind}" if kind in KINDS else "",
