@@ -434,6 +434,17 @@ class PatientSummary(models.Model):
     # The patient's name folded for the panel's search (tracker.records.search), kept
     # by both writers of this row (tracker.records.summary).
     search_name = models.TextField(blank=True, default="")
+    # Issue 13 item 7: when sendreminders must look at this patient again. The engine's
+    # next change date (tracker.clinical.horizon) under the rules that gave it
+    # (tracker.clinical.version); `assess_at` is the earliest instant a run assesses
+    # the patient (null: at the next run), kept by both writers (tracker.records.summary).
+    next_change_on = models.DateField(null=True)
+    rules_version = models.CharField(max_length=40, blank=True, default="")
+    assess_at = models.DateTimeField(null=True, db_index=True)
+    # The run that is assessing the patient now, until when (tracker.reminders.delivery);
+    # the write path breaks the claim, so a run's older answer is not stored over it.
+    claimed_by = models.CharField(max_length=32, blank=True, default="")
+    claimed_until = models.DateTimeField(null=True)
 
     class Meta:
         # Moved here from tracker.dashboard (issue 8); the table keeps its name. The
