@@ -80,7 +80,7 @@ def make_missing_rows(batch_size: int = BATCH_SIZE) -> int:
     """Patients with no summary row (loaded in bulk, or from before summaries) get
     one, due at once, so that they are claimed like everyone else (one SELECT)."""
     missing = Patient.objects.filter(user__is_active=True, summary__isnull=True)
-    ids = list(missing.values_list("pk", flat=True))
+    ids = list(missing.order_by().values_list("pk", flat=True))
     for start in range(0, len(ids), batch_size):
         chunk = ids[start : start + batch_size]
         PatientSummary.objects.bulk_create(
@@ -102,9 +102,10 @@ def claim(worker: str, now: dt.datetime, batch_size: int = BATCH_SIZE) -> list[P
     candidates = PatientSummary.objects.filter(due, free, patient__user__is_active=True)
     if connection.features.has_select_for_update_skip_locked:
         candidates = candidates.select_for_update(skip_locked=True, of=("self",))
-    claimed = PatientSummary.objects.filter(
-        free, pk__in=candidates.values("pk")[:batch_size]
-    ).update(claimed_by=worker, claimed_until=clock + LEASE)
+    with transaction.atomic():  # FOR UPDATE needs one, around the one statement
+        claimed = PatientSummary.objects.filter(
+            free, pk__in=candidates.values("pk")[:batch_size]
+        ).update(claimed_by=worker, claimed_until=clock + LEASE)
     if not claimed:
         return []
     return list(
