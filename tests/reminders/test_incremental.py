@@ -13,7 +13,7 @@ from tests.conftest import make_patient
 from tests.records.factories import make_course, settle
 from tracker.clinical.version import RULES_VERSION
 from tracker.records.changes import Action, change_record
-from tracker.records.models import Dose, PatientSummary
+from tracker.records.models import ASSESS_NOW, Dose, PatientSummary
 from tracker.reminders import delivery
 from tracker.reminders.delivery import (
     LEASE,
@@ -105,7 +105,7 @@ def test_a_change_through_the_write_path_is_queued_by_the_next_run(patient, asse
     late_from(patient, dt.date(2026, 11, 1))  # written straight to the ORM, then...
     settle(patient)  # ...through the one write path
     row = summary_of(patient)
-    assert (row.assess_at, row.rules_version) == (None, RULES_VERSION)
+    assert (row.assess_at, row.rules_version) == (ASSESS_NOW, RULES_VERSION)
     assert row.next_change_on is not None
     queue_due(now=NOW + dt.timedelta(minutes=5))
     assert "DMAB-LATE" in rule_ids(patient)
@@ -163,8 +163,19 @@ def test_an_inactive_patient_is_not_assessed(patient, other_patient, assessed):
 
     User.objects.filter(pk=other_patient.user_id).update(is_active=False)
     queue_due(now=NOW)
-    assert len(assessed) == 1
-    assert not PatientSummary.objects.filter(patient=other_patient).exists()
+    assert assessed == [patient.pk]
+    assert summary_of(other_patient).assess_at == NOW + SWEEP  # looked at again in a day
+
+
+def test_a_deactivated_patients_due_row_waits_a_day_unassessed(patient, assessed):
+    from tracker.accounts.models import User
+
+    settle(patient)  # a summary, due
+    User.objects.filter(pk=patient.user_id).update(is_active=False)
+    queue_due(now=NOW)
+    assert assessed == []
+    row = summary_of(patient)
+    assert (row.assess_at, row.claimed_by, row.claimed_until) == (NOW + SWEEP, "", None)
 
 
 # --- Several runs at once -------------------------------------------------------------
@@ -252,7 +263,7 @@ def test_a_change_during_a_run_breaks_its_claim_and_is_not_overwritten(
     )
     queue_due(now=NOW)
     (after_change,) = stored
-    assert (after_change.assess_at, after_change.claimed_by) == (None, "")  # claim broken
+    assert (after_change.assess_at, after_change.claimed_by) == (ASSESS_NOW, "")  # claim broken
     assert held == [set(), {patient.pk}]  # the stale answer was not stored
     assert assessed == [patient.pk, patient.pk]
     assert "DMAB-LATE" not in rule_ids(patient)  # the stale answer's item was not queued
@@ -276,7 +287,7 @@ def test_a_run_in_which_nothing_changed_costs_the_same_few_queries(
         return len(ctx.captured_queries)
 
     assert unchanged_run(3) == unchanged_run(30)
-    with django_assert_max_num_queries(5):  # rules, missing rows, one empty claim
+    with django_assert_max_num_queries(6):  # rules, two counts, one empty claim
         queue_due(now=NOW + dt.timedelta(minutes=10), batch_size=10)
 
 
@@ -312,7 +323,7 @@ def not_due(*patients) -> None:
 
 
 def due(patient) -> bool:
-    return summary_of(patient).assess_at is None
+    return summary_of(patient).assess_at == ASSESS_NOW
 
 
 def test_assess_soon_marks_the_patients_due_and_breaks_a_claim(patient, other_patient):
@@ -322,7 +333,7 @@ def test_assess_soon_marks_the_patients_due_and_breaks_a_claim(patient, other_pa
     PatientSummary.objects.filter(patient=patient).update(claimed_by="run-a")
     assert assess_soon([patient.pk]) == 1
     row = summary_of(patient)
-    assert (row.assess_at, row.claimed_by, row.claimed_until) == (None, "", None)
+    assert (row.assess_at, row.claimed_by, row.claimed_until) == (ASSESS_NOW, "", None)
     assert not due(other_patient)
 
 

@@ -7,7 +7,7 @@ come, because time alone moves alerts on. Nothing else refreshes a summary.
 Issue 13 item 7: with the summary the row keeps the day on which the engine's
 answer next changes (`next_change_on`, tracker.clinical.horizon), the rules that
 gave it (`rules_version`) and when sendreminders must look again (`assess_at`;
-null: at its next run). A change to the record makes the patient due at once,
+ASSESS_NOW: at its next run). A change to the record makes the patient due at once,
 and breaks the claim of a run assessing them (so that run's older answer is not
 stored over the new one); `assess_soon` does the same for what changes who is
 reminded without changing the record (preferences, a confirmed address, an
@@ -28,7 +28,7 @@ from tracker.clinical.summary import Summary, summarize
 from tracker.clinical.version import RULES_VERSION
 from tracker.records import panel_entries
 from tracker.records.history import load_history
-from tracker.records.models import AlertState, PatientSummary
+from tracker.records.models import ASSESS_NOW, AlertState, PatientSummary
 from tracker.records.search import name_key
 
 
@@ -69,7 +69,7 @@ def _bump_version(patient: Patient) -> None:
 
 
 # A row due at the next sendreminders run, claimed by no run (issue 13 item 7).
-DUE_NOW = {"assess_at": None, "claimed_by": "", "claimed_until": None}
+DUE_NOW = {"assess_at": ASSESS_NOW, "claimed_by": "", "claimed_until": None}
 
 
 def refresh_after_change(patient: Patient, today: dt.date) -> None:

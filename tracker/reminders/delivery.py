@@ -7,7 +7,8 @@ second run queues nothing new, an escalation (a new key) is queued again.
 
 Issue 13 item 7, reminders cost what changes, not who exists: each patient's
 summary row says when a run must look again (`assess_at`): at the next run after a
-change to the record (the write path) or to who is reminded (`assess_soon`), else
+change to the record (the write path) or to who is reminded (`assess_soon`): both
+set ASSESS_NOW, before any run's `now` whatever the hosts' clocks say; else
 at local midnight of the day the engine's answer next changes
 (tracker.clinical.horizon), and at the latest 24 hours after the last look (the
 rolling daily sweep). A run first marks due every row stored under other rules
@@ -16,7 +17,8 @@ of patients who have none, then claims due rows BATCH_SIZE at a time with one
 conditional UPDATE (several hosts may run at once: each row goes to one run; a
 run that dies leaves a claim that expires after LEASE), assesses them, and in one
 transaction per batch stores the rows it still holds and queues their deliveries.
-A run in which nothing changed is three statements.
+Due rows are one range of the `assess_at` index, taken from its start: a run in
+which nothing changed is three statements (and the claim reads no row).
 
 deliver_pending(now): claim recipients' pending rows with a conditional UPDATE
 (several workers can run at once; each row goes to exactly one), send one email
@@ -43,7 +45,7 @@ from tracker.clinical.horizon import next_change
 from tracker.clinical.summary import summarize
 from tracker.clinical.version import RULES_VERSION
 from tracker.records.history import load_histories
-from tracker.records.models import AlertState, PatientSummary
+from tracker.records.models import ASSESS_NOW, AlertState, PatientSummary
 from tracker.records.search import name_key
 from tracker.records.summary import Assessed, store_assessed
 from tracker.reminders.models import CAREGIVER_RULES, Delivery, ReminderPreference
@@ -71,37 +73,41 @@ def mark_due() -> int:
     this run (one UPDATE, which changes nothing when the rules are the same)."""
     return (
         PatientSummary.objects.exclude(rules_version=RULES_VERSION)
-        .exclude(assess_at=None)
-        .update(assess_at=None)
+        .exclude(assess_at=ASSESS_NOW)  # (not a range of the index: one plain scan)
+        .update(assess_at=ASSESS_NOW)
     )
 
 
 def make_missing_rows(batch_size: int = BATCH_SIZE) -> int:
     """Patients with no summary row (loaded in bulk, or from before summaries) get
-    one, due at once, so that they are claimed like everyone else (one SELECT)."""
-    missing = Patient.objects.filter(user__is_active=True, summary__isnull=True)
+    one, due at once, so that they are claimed like everyone else. A row belongs to a
+    patient (its key), so equal counts mean none is missing: two counts, and the
+    search only when they differ."""
+    if PatientSummary.objects.count() >= Patient.objects.count():
+        return 0
+    missing = Patient.objects.filter(summary__isnull=True)
     ids = list(missing.order_by().values_list("pk", flat=True))
     for start in range(0, len(ids), batch_size):
         chunk = ids[start : start + batch_size]
         PatientSummary.objects.bulk_create(
-            [PatientSummary(patient_id=pk) for pk in chunk], ignore_conflicts=True
+            [PatientSummary(patient_id=pk, assess_at=ASSESS_NOW) for pk in chunk],
+            ignore_conflicts=True,
         )
     return len(ids)
 
 
 def claim(worker: str, now: dt.datetime, batch_size: int = BATCH_SIZE) -> list[Patient]:
-    """Up to `batch_size` active patients due at `now` that no live run holds, now held
-    by `worker`: one conditional UPDATE. On PostgreSQL its subquery skips rows another
-    run is claiming this instant (FOR UPDATE SKIP LOCKED) and the UPDATE checks its
-    condition again on each row it writes, so two runs never hold the same patient;
-    SQLite writes one at a time. The lease runs on the wall clock, whatever `now` a
-    test passes."""
+    """Up to `batch_size` patients due at `now` that no live run holds, now held by
+    `worker`, earliest due first: one conditional UPDATE. On PostgreSQL its subquery
+    skips rows another run is claiming this instant (FOR UPDATE SKIP LOCKED) and the
+    UPDATE checks its condition again on each row it writes, so two runs never hold
+    the same patient; SQLite writes one at a time. The lease runs on the wall clock,
+    whatever `now` a test passes."""
     clock = timezone.now()
     free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=clock)
-    due = Q(assess_at__isnull=True) | Q(assess_at__lte=now)
-    candidates = PatientSummary.objects.filter(due, free, patient__user__is_active=True)
+    candidates = PatientSummary.objects.filter(free, assess_at__lte=now).order_by("assess_at")
     if connection.features.has_select_for_update_skip_locked:
-        candidates = candidates.select_for_update(skip_locked=True, of=("self",))
+        candidates = candidates.select_for_update(skip_locked=True)
     with transaction.atomic():  # FOR UPDATE needs one, around the one statement
         claimed = PatientSummary.objects.filter(
             free, pk__in=candidates.values("pk")[:batch_size]
@@ -109,9 +115,17 @@ def claim(worker: str, now: dt.datetime, batch_size: int = BATCH_SIZE) -> list[P
     if not claimed:
         return []
     return list(
-        Patient.objects.filter(summary__claimed_by=worker)
+        Patient.objects.filter(summary__claimed_by=worker, summary__claimed_until__isnull=False)
         .select_related("user__reminder_preference", "summary")
         .order_by("pk")
+    )
+
+
+def rest(patient_ids: list[int], *, worker: str, now: dt.datetime) -> None:
+    """Deactivated patients are not assessed: their rows wait a day (reactivating an
+    account makes them due again: tracker.accounts.admin)."""
+    PatientSummary.objects.filter(pk__in=patient_ids, claimed_by=worker).update(
+        assess_at=now + SWEEP, claimed_by="", claimed_until=None
     )
 
 
@@ -149,9 +163,11 @@ def queue_due(
     make_missing_rows(batch_size)
     attempted = 0
     while batch := claim(worker, now, batch_size):
+        if inactive := [patient.pk for patient in batch if not patient.user.is_active]:
+            rest(inactive, worker=worker, now=now)
         # At most three days at once on Earth: a few queries per day, not per patient.
         by_day = defaultdict(list)
-        for patient in batch:
+        for patient in (patient for patient in batch if patient.user.is_active):
             by_day[today or timezone.localdate(now, patient.user.zone)].append(patient)
         for day, patients in by_day.items():
             attempted += _queue_batch(patients, day, worker=worker, now=now)
