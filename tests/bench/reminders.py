@@ -121,11 +121,11 @@ def _in_child() -> dict:
 def new_day() -> None:
     """As after a rule change (or before the first run): nothing queued or sent, every
     patient due."""
-    from tracker.records.models import PatientSummary
+    from tracker.records.models import ASSESS_NOW, PatientSummary
     from tracker.reminders.models import Delivery
 
     Delivery.objects.all().delete()
-    PatientSummary.objects.update(assess_at=None, claimed_by="", claimed_until=None)
+    PatientSummary.objects.update(assess_at=ASSESS_NOW, claimed_by="", claimed_until=None)
 
 
 def change_some() -> int:
