@@ -80,7 +80,7 @@ def test_only_the_write_path_refreshes_a_summary_after_a_change():
 
 
 def test_only_sendreminders_runs_the_daily_safety_net():
-    assert _users_of("store_daily") == {"tracker.reminders.delivery"}
+    assert _users_of("store_assessed") == {"tracker.reminders.delivery"}
 
 
 def test_audit_is_written_by_the_write_path_and_for_reads_and_sign_ins_only():

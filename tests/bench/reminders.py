@@ -1,6 +1,8 @@
-"""Section 4: `sendreminders` over many patients: a full run (the first of a day:
-every summary refreshed, every due item queued and emailed) and a run right after
-it in which nothing changed.
+"""Section 4: `sendreminders` over many patients (issue 13 item 7): a full run (the
+first of a day after a rule change: every patient assessed, every due item queued
+and emailed), a run right after it in which nothing changed, and a run after 1 % of
+the patients were marked due (`assess_soon`, as a change through the write path
+leaves them: what the run then costs is assessing those).
 
 When `tests/bench_reminders.py` exists and has `run(patients: int) -> dict`, the
 bench calls it instead, with Django set up on the scratch database already
@@ -31,6 +33,7 @@ from tests.bench import report
 from tests.bench.server import ROOT
 
 EXTERNAL = "tests.bench_reminders"
+CHANGED_SHARE = 100  # 1 patient in 100 changed
 
 
 def external():
@@ -42,11 +45,12 @@ def external():
 
 def measure_once(now: dt.datetime | None = None) -> dict:
     """One `sendreminders` run in this process (what the command's run_once does,
-    timed step by step), with every query counted."""
+    timed step by step), with every query counted and the patients it assessed."""
     from django.db import connection
     from django.utils import timezone
 
     from tracker.accounts.models import Patient
+    from tracker.records.models import PatientSummary
     from tracker.reminders.delivery import BATCH_SIZE, deliver_pending, queue_due
 
     count = [0]
@@ -57,19 +61,22 @@ def measure_once(now: dt.datetime | None = None) -> dict:
 
     now = now or timezone.now()
     patients = Patient.objects.filter(user__is_active=True).count()
+    began = timezone.now()
     with connection.execute_wrapper(counted):
         started = time.perf_counter()
         items = queue_due(now=now)
         queued_at, queue_queries = time.perf_counter(), count[0]
         emails = deliver_pending(now)
         delivered_at = time.perf_counter()
+    assessed = PatientSummary.objects.filter(refreshed_at__gte=began).count()
     return {
         "patients": patients,
+        "assessed": assessed,
         "queue_s": queued_at - started,
         "deliver_s": delivered_at - queued_at,
         "items": items,
         "emails": emails,
-        "batches": math.ceil(patients / BATCH_SIZE),
+        "batches": math.ceil(assessed / BATCH_SIZE),
         "queue_queries": queue_queries,
         "deliver_queries": count[0] - queue_queries,
     }
@@ -112,28 +119,40 @@ def _in_child() -> dict:
 
 
 def new_day() -> None:
-    """Back to the morning before the day's first run: nothing queued or sent, every
-    summary last refreshed yesterday."""
-    from django.utils import timezone
-
-    from tracker.records.models import PatientSummary
+    """As after a rule change (or before the first run): nothing queued or sent, every
+    patient due."""
+    from tracker.records.models import ASSESS_NOW, PatientSummary
     from tracker.reminders.models import Delivery
 
     Delivery.objects.all().delete()
-    PatientSummary.objects.update(refreshed_at=timezone.now() - dt.timedelta(days=1))
+    PatientSummary.objects.update(assess_at=ASSESS_NOW, claimed_by="", claimed_until=None)
+
+
+def change_some() -> int:
+    """Mark 1 patient in CHANGED_SHARE due, as a change to their record would."""
+    from tracker.accounts.models import Patient
+    from tracker.records.summary import assess_soon
+
+    ids = list(Patient.objects.order_by("pk").values_list("pk", flat=True))[::CHANGED_SHARE]
+    for start in range(0, len(ids), 500):
+        assess_soon(ids[start : start + 500])
+    return len(ids)
 
 
 def own_rows(measured: dict, run: str) -> list:
     total = measured["queue_s"] + measured["deliver_s"]
     peak = measured.get("rss_peak_mb")
+    queries = measured["queue_queries"]
+    batches = measured["batches"]
     return [
         measured["patients"],
         run,
+        measured.get("assessed"),
         measured["queue_s"],
         measured["deliver_s"],
-        total,
-        total * 100_000 / measured["patients"],
-        round(measured["queue_queries"] / measured["batches"]),
+        f"{total:.2f}",
+        f"{total * 100_000 / measured['patients']:.2f}",
+        f"{queries / batches:.0f}" if batches else f"{queries} in all",
         measured["emails"],
         f"{measured['deliver_queries'] / measured['emails']:.1f}" if measured["emails"] else None,
         None if peak is None else f"{peak:.0f} (+{peak - measured['rss_start_mb']:.0f})",
@@ -143,6 +162,7 @@ def own_rows(measured: dict, run: str) -> list:
 OWN_HEADERS = [
     "patients",
     "run",
+    "assessed",
     "assess + queue s",
     "deliver s",
     "total s",
@@ -164,9 +184,12 @@ def reminders(patients: int, *, child: bool = True) -> tuple[str, list]:
     measure = _in_child if child else measure_once
     full = measure()
     unchanged = measure()
+    changed = change_some()
+    some = measure()
     return "own", [
-        own_rows(full, "full (first of the day)"),
+        own_rows(full, "full (everyone due)"),
         own_rows(unchanged, "nothing changed"),
+        own_rows(some, f"{changed:,} changed (1 %)"),
     ]
 
 
@@ -178,7 +201,9 @@ def table(kind: str, rows: list) -> list[str]:
     return [
         *report.table(OWN_HEADERS, rows),
         "",
-        f"Batches of {BATCH_SIZE} patients; emails rendered, not sent (dummy backend).",
+        f"Batches of {BATCH_SIZE} patients; emails rendered, not sent (dummy backend). "
+        "Queries per batch: the run's assessing and queueing queries over its batches "
+        "(a run with nothing due: its queries in all). Peak RSS: the run's own process.",
     ]
 
 

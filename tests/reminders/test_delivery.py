@@ -219,10 +219,11 @@ def test_long_alert_keys_are_stored_and_sent(patient, mailoutbox):
     assert len(mailoutbox) == 1
 
 
-def test_the_daily_run_refreshes_each_summary_once_a_day_without_a_new_version(
+def test_the_run_refreshes_a_summary_on_the_day_it_changes_without_a_new_version(
     patient, time_machine
 ):
-    """The safety net behind the one write path: time alone moves alerts on."""
+    """The safety net behind the one write path: time alone moves alerts on, on the day
+    the engine said (issue 13 item 7), not at every run."""
     from tests.records.factories import settle
     from tracker.records.models import PatientSummary
 
@@ -232,10 +233,14 @@ def test_the_daily_run_refreshes_each_summary_once_a_day_without_a_new_version(
     settle(patient)
     summary = PatientSummary.objects.get(patient=patient)
     assert (summary.late_denosumab, summary.record_version) == (False, 1)
+    assert summary.next_change_on == dt.date(2026, 11, 21)
     warnings = summary.warn_count
 
-    queue_due(dt.date(2026, 11, 20))  # refreshed today already: left as it is
-    assert PatientSummary.objects.get(patient=patient).refreshed_at == summary.refreshed_at
+    queue_due(dt.date(2026, 11, 20))  # the change made it due: the same answer
+    refreshed = PatientSummary.objects.get(patient=patient).refreshed_at
+    time_machine.move_to(dt.datetime(2026, 11, 20, 10, tzinfo=dt.UTC), tick=False)
+    queue_due(dt.date(2026, 11, 20))  # not again the same day
+    assert PatientSummary.objects.get(patient=patient).refreshed_at == refreshed
 
     time_machine.move_to(dt.datetime(2026, 11, 21, 9, tzinfo=dt.UTC), tick=False)
     queue_due(TODAY)

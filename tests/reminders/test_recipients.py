@@ -5,6 +5,7 @@ import datetime as dt
 
 from tests.records.factories import make_course
 from tracker.accounts.models import User
+from tracker.records.summary import assess_soon_for
 from tracker.reminders.delivery import deliver_pending, queue_due
 from tracker.reminders.models import Delivery
 
@@ -21,8 +22,10 @@ def test_an_unconfirmed_patient_gets_no_email_until_confirmed(patient, late_deno
     queue_due(TODAY)
     assert deliver_pending(NOW) == 0
     assert mailoutbox == []
-    # Nothing is lost: once the address is confirmed, the next run sends it.
+    # Nothing is lost: once the address is confirmed, the next run sends it (confirming
+    # marks the patients the address hears about due: tests/reminders/test_assess_soon).
     User.objects.filter(pk=patient.user_id).update(email_verified_at=NOW)
+    assess_soon_for(patient.user)
     queue_due(TODAY)
     assert deliver_pending(NOW) == 1
     assert mailoutbox[0].to == ["pat@example.com"]

@@ -11,6 +11,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tracker.accounts import audit, caregivers, sharing, two_factor
 from tracker.accounts.models import AuditEvent, CaregiverLink, CareLink, Patient, Role, User
 from tracker.records.changes import change_record
+from tracker.records.summary import assess_soon_for
+
+# An admin's edit of these changes whom reminders reach (issue 13 item 7).
+WHO_IS_REMINDED = {"approved_at", "role", "is_active"}
 
 Action = AuditEvent.Action
 
@@ -117,6 +121,8 @@ class UserAdmin(DjangoUserAdmin):
                 Action.UPDATE if change else Action.CREATE,
                 f"account {'changed' if change else 'created'} by an admin: {changed}",
             )
+            if change and WHO_IS_REMINDED & set(form.changed_data):
+                assess_soon_for(obj)  # issue 13 item 7
 
     # An account is deactivated, never deleted: a patient's record and the audit
     # trail would go with it.
@@ -133,6 +139,7 @@ class UserAdmin(DjangoUserAdmin):
                     approved_at=timezone.now()
                 ):
                     _account_event(request, clinician, Action.UPDATE, "clinician approved")
+                    assess_soon_for(clinician)  # issue 13 item 7: their digest starts
                     count += 1
         self.message_user(request, f"{count} clinician(s) approved.", messages.SUCCESS)
 

@@ -27,6 +27,7 @@ from django.utils import timezone
 from tracker.accounts import account
 from tracker.accounts.models import AuditEvent, CaregiverLink, Patient, Role, User
 from tracker.records.changes import change_record
+from tracker.records.summary import assess_soon_for
 
 log = logging.getLogger(__name__)
 
@@ -167,6 +168,7 @@ def _confirm_address(request, user: User) -> None:
         account.record(
             request, user, Action.EMAIL_CONFIRMED, f"{user.email} (caregiver invitation)"
         )
+        assess_soon_for(user)  # issue 13 item 7: due reminders now reach it
     user.refresh_from_db()
 
 

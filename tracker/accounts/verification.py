@@ -23,6 +23,7 @@ from django.utils.crypto import salted_hmac
 
 from tracker.accounts import account
 from tracker.accounts.models import AuditEvent, User
+from tracker.records.summary import assess_soon_for
 
 log = logging.getLogger(__name__)
 
@@ -150,6 +151,7 @@ def confirm(request, token: str) -> tuple[User, str]:
             email_verified_at=now
         ):
             _record(request, user, Action.EMAIL_CONFIRMED, address)
+            assess_soon_for(user)  # issue 13 item 7: due reminders now reach it
         user.refresh_from_db()
         return user, "confirmed"
     if user.pending_email and named == _fingerprint(user.pending_email):
@@ -172,4 +174,5 @@ def _switch(request, user: User, address: str) -> str:
     user.refresh_from_db()
     if switched:
         _record(request, user, Action.EMAIL_CHANGED, f"from {old} to {address}")
+        assess_soon_for(user)  # issue 13 item 7: due reminders now reach it
     return "changed"

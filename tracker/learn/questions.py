@@ -15,6 +15,7 @@ from django.core.cache import cache
 from tracker.clinical.alerts.base import Alert
 from tracker.clinical.assess import Assessment, assess
 from tracker.clinical.drugs import CATALOGUE
+from tracker.clinical.version import RULES_VERSION
 from tracker.learn import topics
 from tracker.records.history import load_history
 from tracker.records.summary import open_alerts
@@ -122,12 +123,17 @@ def build(assessment: Assessment, alerts: list[Alert]) -> list[Question]:
 VISIT_CACHE_SECONDS = 24 * 60 * 60
 
 
+def cache_key(patient_id: int, record_version: int, today: dt.date) -> str:
+    return f"visit-questions:{patient_id}:{record_version}:{today.isoformat()}:{RULES_VERSION}"
+
+
 def _assessment(patient, today: dt.date) -> Assessment:
-    """The engine's view of the record, cached by the record's version and the date
-    (what it depends on), so a repeat view or the print view does not load it again."""
+    """The engine's view of the record, cached by the record's version, the date and
+    the rules (what it depends on; issue 13 item 7: a rule change is a new key), so a
+    repeat view or the print view does not load it again."""
     summary = getattr(patient, "summary", None)
     version = summary.record_version if summary is not None else 0
-    key = f"visit-questions:{patient.pk}:{version}:{today.isoformat()}"
+    key = cache_key(patient.pk, version, today)
     assessment = cache.get(key)
     if assessment is None:
         assessment = assess(load_history(patient), today)

@@ -415,13 +415,16 @@ URGENCY = -(
 )
 # Nothing due sorts after every date (the databases put an empty date at opposite ends).
 NEVER_DUE = dt.date(9999, 12, 31)
+# PatientSummary.assess_at of a patient due at the next sendreminders run, whatever the
+# hosts' clocks say (issue 13 item 7): before every `now`, so "due" is one index range.
+ASSESS_NOW = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 URGENCY_ORDER = ("urgency", "due_order", "patient_id")
 
 
 class PatientSummary(models.Model):
     """One row per patient for the clinician panel, kept true by the one write path
-    (tracker.records.changes) and refreshed once a day by sendreminders (time alone
-    moves alerts on), so the panel never assesses thousands of patients per request."""
+    (tracker.records.changes) and by sendreminders on the day the engine's answer
+    changes, at least daily (issue 13 item 7): the panel never assesses on a request."""
 
     patient = models.OneToOneField(
         Patient, on_delete=models.CASCADE, primary_key=True, related_name="summary"
@@ -458,11 +461,28 @@ class PatientSummary(models.Model):
     # The patient's name folded for the panel's search (tracker.records.search), kept
     # by both writers of this row (tracker.records.summary).
     search_name = models.TextField(blank=True, default="")
+    # Issue 13 item 7, kept by both writers: the engine's next change date (clinical.horizon)
+    # under its rules (clinical.version), and the earliest instant a run assesses it again.
+    next_change_on = models.DateField(null=True)
+    rules_version = models.CharField(max_length=40, blank=True, default="")
+    assess_at = models.DateTimeField(default=ASSESS_NOW, db_index=True)
+    # The run that is assessing the patient now, until when (tracker.reminders.delivery);
+    # the write path breaks the claim, so a run's older answer is not stored over it.
+    claimed_by = models.CharField(max_length=32, blank=True, default="")
+    claimed_until = models.DateTimeField(null=True)
 
     class Meta:
         # Moved here from tracker.dashboard (issue 8); the table keeps its name. The
         # panel reads its order from each clinician's entries (PanelEntry), not here.
         db_table = "dashboard_patientsummary"
+        # The few rows runs hold now, found without reading the others.
+        indexes = [
+            models.Index(
+                fields=["claimed_by"],
+                condition=Q(claimed_until__isnull=False),
+                name="summary_claimed",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Summary of {self.patient_id}"

@@ -1,9 +1,24 @@
 """The one-step functions of `sendreminders` (tests call these directly).
 
-queue_due(now): assess every patient, on their own day, batch by batch and queue one Delivery per
-(recipient, alert key) that the recipient wants by email. The unique constraint
-makes the queue idempotent: a second run queues nothing new, an escalation (a
-new key) is queued again.
+queue_due(now): assess the patients whose answer may have changed, on their own
+day, batch by batch, and queue one Delivery per (recipient, alert key) that the
+recipient wants by email. The unique constraint makes the queue idempotent: a
+second run queues nothing new, an escalation (a new key) is queued again.
+
+Issue 13 item 7, reminders cost what changes, not who exists: each patient's
+summary row says when a run must look again (`assess_at`): at the next run after a
+change to the record (the write path) or to who is reminded (`assess_soon`): both
+set ASSESS_NOW, before any run's `now` whatever the hosts' clocks say; else
+at local midnight of the day the engine's answer next changes
+(tracker.clinical.horizon), and at the latest 24 hours after the last look (the
+rolling daily sweep). A run first marks due every row stored under other rules
+(tracker.clinical.version: a rule change re-assesses everyone) and makes the rows
+of patients who have none, then claims due rows BATCH_SIZE at a time with one
+conditional UPDATE (several hosts may run at once: each row goes to one run; a
+run that dies leaves a claim that expires after LEASE), assesses them, and in one
+transaction per batch stores the rows it still holds and queues their deliveries.
+Due rows are one range of the `assess_at` index, taken from its start: a run in
+which nothing changed is three statements (and the claim reads no row).
 
 deliver_pending(now): claim recipients' pending rows with a conditional UPDATE
 (several workers can run at once; each row goes to exactly one), send one email
@@ -18,6 +33,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -25,16 +41,23 @@ from django.utils import timezone
 
 from tracker.accounts.models import CaregiverLink, CareLink, Patient, Role, User
 from tracker.clinical.assess import assess
+from tracker.clinical.horizon import next_change
 from tracker.clinical.summary import summarize
+from tracker.clinical.version import RULES_VERSION
 from tracker.records.history import load_histories
-from tracker.records.models import AlertState
-from tracker.records.summary import store_daily
+from tracker.records.models import ASSESS_NOW, AlertState, PatientSummary
+from tracker.records.search import name_key
+from tracker.records.summary import Assessed, store_assessed
 from tracker.reminders.models import CAREGIVER_RULES, Delivery, ReminderPreference
 
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
 CLAIM_TIMEOUT = dt.timedelta(minutes=15)
+# A run holds the patients it claimed this long: one that dies leaves them to others.
+LEASE = dt.timedelta(minutes=15)
+# The rolling daily sweep: every patient is assessed at least this often.
+SWEEP = dt.timedelta(hours=24)
 # Clinicians get a digest of their patients' alert-level items only (issue 4).
 CLINICIAN_SEVERITIES = ("alert",)
 DEFAULT_PREFERENCE = ReminderPreference()
@@ -45,24 +68,81 @@ def _wants(user, severity: str) -> bool:
     return preference.wants(severity)
 
 
-def patient_batches(batch_size: int = BATCH_SIZE):
-    """Active patients in primary-key order, one bounded list at a time."""
-    last = 0
-    while True:
-        batch = list(
-            Patient.objects.filter(pk__gt=last, user__is_active=True)
-            .select_related("user__reminder_preference", "summary")
-            .order_by("pk")[:batch_size]
+def mark_due() -> int:
+    """A rule change re-assesses everyone: rows stored under other rules are due at
+    this run (one UPDATE, which changes nothing when the rules are the same)."""
+    return (
+        PatientSummary.objects.exclude(rules_version=RULES_VERSION)
+        .exclude(assess_at=ASSESS_NOW)  # (not a range of the index: one plain scan)
+        .update(assess_at=ASSESS_NOW)
+    )
+
+
+def make_missing_rows(batch_size: int = BATCH_SIZE) -> int:
+    """Patients with no summary row (loaded in bulk, or from before summaries) get
+    one, due at once, so that they are claimed like everyone else. A row belongs to a
+    patient (its key), so equal counts mean none is missing: two counts, and the
+    search only when they differ."""
+    if PatientSummary.objects.count() >= Patient.objects.count():
+        return 0
+    missing = Patient.objects.filter(summary__isnull=True)
+    ids = list(missing.order_by().values_list("pk", flat=True))
+    for start in range(0, len(ids), batch_size):
+        chunk = ids[start : start + batch_size]
+        PatientSummary.objects.bulk_create(
+            [PatientSummary(patient_id=pk, assess_at=ASSESS_NOW) for pk in chunk],
+            ignore_conflicts=True,
         )
-        if not batch:
-            return
-        last = batch[-1].pk
-        yield batch
+    return len(ids)
 
 
-def _refreshed_before(patient: Patient, today: dt.date) -> bool:
-    summary = getattr(patient, "summary", None)
-    return summary is None or timezone.localdate(summary.refreshed_at, patient.user.zone) < today
+def claim(worker: str, now: dt.datetime, batch_size: int = BATCH_SIZE) -> list[Patient]:
+    """Up to `batch_size` patients due at `now` that no live run holds, now held by
+    `worker`, earliest due first: one conditional UPDATE. On PostgreSQL its subquery
+    skips rows another run is claiming this instant (FOR UPDATE SKIP LOCKED) and the
+    UPDATE checks its condition again on each row it writes, so two runs never hold
+    the same patient; SQLite writes one at a time. The lease runs on the wall clock,
+    whatever `now` a test passes."""
+    clock = timezone.now()
+    free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=clock)
+    candidates = PatientSummary.objects.filter(free, assess_at__lte=now).order_by("assess_at")
+    if connection.features.has_select_for_update_skip_locked:
+        candidates = candidates.select_for_update(skip_locked=True)
+    with transaction.atomic():  # FOR UPDATE needs one, around the one statement
+        claimed = PatientSummary.objects.filter(
+            free, pk__in=candidates.values("pk")[:batch_size]
+        ).update(claimed_by=worker, claimed_until=clock + LEASE)
+    if not claimed:
+        return []
+    return list(
+        Patient.objects.filter(summary__claimed_by=worker, summary__claimed_until__isnull=False)
+        .select_related("user__reminder_preference", "summary")
+        .order_by("pk")
+    )
+
+
+def rest(patient_ids: list[int], *, worker: str, now: dt.datetime) -> None:
+    """Deactivated patients are not assessed: their rows wait a day (reactivating an
+    account makes them due again: tracker.accounts.admin)."""
+    PatientSummary.objects.filter(pk__in=patient_ids, claimed_by=worker).update(
+        assess_at=now + SWEEP, claimed_by="", claimed_until=None
+    )
+
+
+def _end_of(day: dt.date) -> dt.datetime:
+    """The last instant of `day` in the current time zone: a test's run on that day."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.max))
+
+
+def assess_again_at(next_change_on: dt.date | None, zone, now: dt.datetime) -> dt.datetime:
+    """When a run must look at a patient again: local midnight of the day the engine's
+    answer next changes, at the latest SWEEP after `now`, and always after `now` (so a
+    run never claims the same patient twice)."""
+    latest = now + SWEEP
+    if next_change_on is not None:
+        midnight = timezone.make_aware(dt.datetime.combine(next_change_on, dt.time.min), zone)
+        latest = min(latest, midnight)
+    return max(latest, now + dt.timedelta(microseconds=1))
 
 
 def queue_due(
@@ -70,25 +150,31 @@ def queue_due(
     *,
     now: dt.datetime | None = None,
     batch_size: int = BATCH_SIZE,
+    worker: str | None = None,
 ) -> int:
-    """Queue every wanted, not yet delivered, still open alert, and refresh each
-    patient's panel summary once a day: the safety net behind the one write path,
-    since time alone moves alerts on. Each patient is assessed on their own day
-    (their time zone at `now`); a `today` passed in is one day for all (tests).
-    Returns rows attempted."""
-    now = now or timezone.now()
+    """Queue every wanted, not yet delivered, still open alert of the patients due at
+    `now` (see the module's docstring; issue 13 item 7), and store what the engine
+    says of each in their summary. Each patient is assessed on their own day (their
+    time zone at `now`); a `today` passed in is one day for all (tests), and `now`
+    then defaults to the end of that day. Returns rows attempted."""
+    now = now or (_end_of(today) if today else timezone.now())
+    worker = worker or secrets.token_hex(8)
+    mark_due()
+    make_missing_rows(batch_size)
     attempted = 0
-    for batch in patient_batches(batch_size):
+    while batch := claim(worker, now, batch_size):
+        if inactive := [patient.pk for patient in batch if not patient.user.is_active]:
+            rest(inactive, worker=worker, now=now)
         # At most three days at once on Earth: a few queries per day, not per patient.
         by_day = defaultdict(list)
-        for patient in batch:
+        for patient in (patient for patient in batch if patient.user.is_active):
             by_day[today or timezone.localdate(now, patient.user.zone)].append(patient)
         for day, patients in by_day.items():
-            attempted += _queue_batch(patients, day)
+            attempted += _queue_batch(patients, day, worker=worker, now=now)
     return attempted
 
 
-def _queue_batch(patients: list[Patient], today: dt.date) -> int:
+def _queue_batch(patients: list[Patient], today: dt.date, *, worker: str, now: dt.datetime) -> int:
     ids = [patient.pk for patient in patients]
     histories = load_histories(patients)
     # Section 11.18: a patient's done or snooze closes an item for the patient's
@@ -100,12 +186,18 @@ def _queue_batch(patients: list[Patient], today: dt.date) -> int:
         if status == AlertState.Status.ACKNOWLEDGED:
             acknowledged[patient_id].add(key)
     clinicians, caregivers = _clinicians_of(ids), _caregivers_of(ids)
-    rows, summaries = [], {}
+    rows, assessed = [], {}
     for patient in patients:
-        assessment = assess(histories[patient.pk], today)
+        history = histories[patient.pk]
+        assessment = assess(history, today)
         for_panel = [a for a in assessment.alerts if a.key not in acknowledged[patient.pk]]
-        if _refreshed_before(patient, today):
-            summaries[patient.pk] = summarize(assessment, for_panel)
+        changes_on = next_change(history, assessment)
+        assessed[patient.pk] = Assessed(
+            summary=summarize(assessment, for_panel),
+            next_change_on=changes_on,
+            assess_at=assess_again_at(changes_on, patient.user.zone, now),
+            search_name=name_key(patient.user.full_name),
+        )
         for alert in for_panel:
             recipients = []
             if (
@@ -134,8 +226,12 @@ def _queue_batch(patients: list[Patient], today: dt.date) -> int:
                 )
                 for recipient in recipients
             ]
-    Delivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
-    store_daily(summaries)
+    with transaction.atomic():
+        # Only what this run still holds: a patient whose record changed since it was
+        # read is due again, and the next look queues from the new record.
+        held = store_assessed(assessed, worker=worker)
+        rows = [row for row in rows if row.patient_id in held]
+        Delivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
     return len(rows)
 
 

@@ -19,6 +19,7 @@ from tracker.clinical.assess import assess
 from tracker.records.changes import change_record
 from tracker.records.history import load_histories, load_history
 from tracker.records.models import AlertState
+from tracker.records.summary import assess_soon_for
 from tracker.reminders import calendar
 from tracker.reminders.forms import AcknowledgeForm, KeyForm, PreferenceForm, SnoozeForm
 from tracker.reminders.models import DOSE_RULES, PATIENT_MAY_CLOSE, ReminderPreference
@@ -156,6 +157,7 @@ def settings_page(request):
     form = PreferenceForm(request.POST or None, instance=preference)
     if request.method == "POST" and form.is_valid():
         form.save()
+        assess_soon_for(request.user)  # issue 13 item 7: the next run applies them
         messages.success(request, "Your reminder settings are saved.")
         return redirect("reminders:settings")
     feed_url = (

@@ -1,6 +1,14 @@
 """Send what became due: `python manage.py sendreminders` from cron every few
 minutes, or `--loop` to keep running (stops cleanly on SIGTERM or Ctrl-C).
-Several copies may run at once: deliveries are claimed with conditional updates."""
+
+A run assesses only the patients whose answer may have changed (issue 13 item 7):
+a change to their record or to who is reminded, the day the engine said its
+answer next changes, a new rules version, and the rolling daily sweep (everyone
+at least every 24 hours); a run in which nothing changed is a few statements
+(tracker.reminders.delivery). Several copies may run at once, on one host or
+several against the same database: patients are claimed in batches and
+deliveries per recipient, with conditional updates, so each is assessed and
+emailed by one run; a run that dies leaves claims that expire."""
 
 import signal
 import time
@@ -12,7 +20,12 @@ from tracker.reminders.delivery import deliver_pending, queue_due
 
 
 class Command(BaseCommand):
-    help = "Assess every patient and email each person their new reminders (once each)."
+    help = (
+        "Assess the patients whose reminders may have changed (a change to the record or "
+        "to who is reminded, the day the engine said, new rules, everyone once a day) "
+        "and email each person their new reminders, once each. Safe to run on several "
+        "hosts at once: each patient and each email goes to one run."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--loop", action="store_true", help="keep running until SIGTERM")
@@ -40,7 +53,7 @@ class Command(BaseCommand):
     def run_once(self) -> None:
         started = time.monotonic()
         now = timezone.now()
-        queued = queue_due(now=now)  # each patient's own day (issue 9)
+        queued = queue_due(now=now)  # the patients due now, on their own day (issues 9, 13)
         sent = deliver_pending(now)
         self.stdout.write(
             f"sendreminders: {queued} due item(s) checked, {sent} email(s) sent "
