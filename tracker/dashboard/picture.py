@@ -11,20 +11,21 @@ from functools import cached_property
 
 from tracker.clinical import exercise, response
 from tracker.clinical.assess import assess
+from tracker.clinical.version import RULES_VERSION
 from tracker.dashboard import charts, tables
 from tracker.records import models as m
-from tracker.records.history import load_history
+from tracker.records import snapshot
 
 CHART_WEEKS = 12
 
 
 def cache_key(patient, today: dt.date) -> str:
-    """The record's version and the date: what the engine says changes with nothing else."""
+    """The record's version, the date and the rules: what the engine says changes with
+    nothing else (a rule change re-assesses everyone, issue 13)."""
     # A patient whose summary the daily run has not made yet (created outside the
     # app) is version 0 until its first change.
-    summary = getattr(patient, "summary", None)
-    version = summary.record_version if summary is not None else 0
-    return f"dashboard:{patient.pk}:{version}:{today.isoformat()}"
+    version = snapshot.version_of(patient)
+    return f"dashboard:{RULES_VERSION}:{patient.pk}:{version}:{today.isoformat()}"
 
 
 class Picture:
@@ -33,7 +34,8 @@ class Picture:
 
     @cached_property
     def history(self):
-        return load_history(self.patient)
+        # The write path's snapshot of this version when it left one (issue 13).
+        return snapshot.history_of(self.patient)
 
     @cached_property
     def assessment(self):
@@ -77,7 +79,10 @@ class Picture:
             "chart_texts": charts.summaries(
                 history, assessment, sessions=self.sessions, weeks=CHART_WEEKS
             ),
-            "change_table": tables.change_table(history, assessment),
+            "change_table": tables.ChangeTables(
+                tables.change_table(history, assessment), self.patient.pk
+            ),
+            "change_table_latest": tables.CHANGE_TABLE_LATEST,
             # What each drug did (issue 12): from the history already loaded, no query.
             "response_table": tables.response_table(response.course_responses(history, today)),
             "drug_history": tables.drug_history(history),

@@ -13,6 +13,7 @@ from django.db.models import F
 from tracker.accounts.models import Patient
 from tracker.clinical.alerts import Alert
 from tracker.clinical.assess import assess
+from tracker.clinical.history import PatientHistory
 from tracker.clinical.summary import Summary, summarize
 from tracker.records import panel_entries
 from tracker.records.history import load_history
@@ -56,17 +57,20 @@ def _bump_version(patient: Patient) -> None:
         summaries.update(record_version=F("record_version") + 1)
 
 
-def refresh_after_change(patient: Patient, today: dt.date) -> None:
+def refresh_after_change(patient: Patient, today: dt.date) -> PatientHistory:
     """Bump the record version and store what the engine now says. Called by
-    `tracker.records.changes.change_record` inside its transaction, nowhere else."""
+    `tracker.records.changes.change_record` inside its transaction, nowhere else.
+    Returns the history it loaded (the write path's snapshot of the new version)."""
     _bump_version(patient)
-    assessment = assess(load_history(patient), today)
+    history = load_history(patient)
+    assessment = assess(history, today)
     summary = summarize(assessment, open_for_the_panel(patient, assessment.alerts, today))
     PatientSummary.objects.filter(patient=patient).update(
         **PatientSummary.values_of(summary), search_name=name_key(patient.user.full_name)
     )
     # The change may be to a care link or the account as well as to the record.
     panel_entries.rebuild([patient.pk])
+    return history
 
 
 def store_daily(summaries: dict[int, Summary]) -> None:
