@@ -382,6 +382,66 @@ class ResponseTable:
     note: str = PER_YEAR_NOTES[0]
     note_clinician: str = PER_YEAR_NOTES[1]
 
+    @cached_property
+    def html_patient(self) -> SafeString:
+        return response_table_html(self, clinician=False)
+
+    @cached_property
+    def html_clinician(self) -> SafeString:
+        return response_table_html(self, clinician=True)
+
+
+def _capfirst(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def response_table_html(table: ResponseTable, *, clinician: bool) -> SafeString:
+    """The <table> of what each drug did, in the patient's or the clinician's words,
+    drawn here rather than by a template loop (issue 13: the cold dashboard)."""
+    verdict_head = "Verdict" if clinician else "What it means"
+    parts = [
+        '<table class="table table-sm align-middle response-table stack-sm" '
+        'aria-labelledby="response-h">'
+        '<thead><tr><th scope="col">Place measured</th><th scope="col">Change</th>'
+        f'<th scope="col">Per year</th><th scope="col">{verdict_head}</th></tr></thead>'
+    ]
+    for course in table.courses:
+        until = "now" if course.ongoing else day_month_year(course.last_day)
+        head = f"{escape(course.name)}, {day_month_year(course.start)} to {until}"
+        if course.baseline_date and course.end_date:
+            head += (
+                f'\n<span class="d-block small fw-normal">Scan of '
+                f"{day_month_year(course.baseline_date)} compared with the scan of "
+                f"{day_month_year(course.end_date)}</span>"
+            )
+        overlap = course.overlap_clinician if clinician else course.overlap
+        if overlap:
+            head += f'\n<span class="d-block small fw-normal">{escape(overlap)}</span>'
+        parts.append(
+            f'<tbody><tr class="table-light"><th scope="rowgroup" colspan="4">{head}</th></tr>'
+        )
+        for site in course.sites:
+            bold = ' class="fw-bold"' if site.significant else ""
+            if clinician:
+                verdict, note = _capfirst(site.verdict_clinician), site.note_clinician
+            else:
+                verdict, note = _capfirst(site.verdict), _capfirst(site.note)
+            parts.append(
+                f'<tr><td data-label="Place measured">{escape(site.label)}</td>'
+                f'<td data-label="Change"><span{bold}>{escape(site.change_text)}</span></td>'
+                f'<td data-label="Per year">{escape(site.per_year_text)}</td>'
+                f'<td data-label="{verdict_head}"><span{bold}>{escape(verdict)}</span>\n'
+                f'<span class="d-block small text-body-secondary">{escape(note)}</span></td></tr>'
+            )
+        if not course.sites:
+            message = course.message_clinician if clinician else course.message
+            parts.append(
+                f'<tr><td colspan="4" class="text-body-secondary">{escape(message)}</td></tr>'
+            )
+        parts.append("</tbody>")
+    parts.append("</table>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text is escaped
+
 
 def response_table(responses: tuple[CourseResponse, ...]) -> ResponseTable:
     """What each course did, oldest first: per site the change, per year and the verdict."""
