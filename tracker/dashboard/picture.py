@@ -33,13 +33,18 @@ class Picture:
         self.patient, self.today = patient, today
 
     @cached_property
+    def _snapshot(self):
+        # The write path's history and assessment of this version when it left them
+        # (issue 13): the first view after a change neither loads nor assesses again.
+        return snapshot.taken(self.patient, self.today)
+
+    @cached_property
     def history(self):
-        # The write path's snapshot of this version when it left one (issue 13).
-        return snapshot.history_of(self.patient)
+        return self._snapshot[0]
 
     @cached_property
     def assessment(self):
-        return assess(self.history, self.today)
+        return self._snapshot[1] or assess(self.history, self.today)
 
     @cached_property
     def sessions(self) -> list[tuple[dt.date, str, int]]:

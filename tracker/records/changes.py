@@ -63,6 +63,6 @@ def change_record(request, patient: Patient, *, actor: User | None = None) -> It
         yield change
         if not change.events:
             raise UnauditedChange(f"A change to {patient!r} audited nothing.")
-        history = refresh_after_change(patient, timezone.localdate())
-        # The first view after the change reads the rows just loaded (issue 13).
-        snapshot.keep(patient, history)
+        history, assessment = refresh_after_change(patient, timezone.localdate())
+        # The first view after the change reads what was just loaded (issue 13).
+        snapshot.keep(patient, history, assessment)

@@ -12,7 +12,7 @@ from django.db.models import F
 
 from tracker.accounts.models import Patient
 from tracker.clinical.alerts import Alert
-from tracker.clinical.assess import assess
+from tracker.clinical.assess import Assessment, assess
 from tracker.clinical.history import PatientHistory
 from tracker.clinical.summary import Summary, summarize
 from tracker.records import panel_entries
@@ -57,10 +57,10 @@ def _bump_version(patient: Patient) -> None:
         summaries.update(record_version=F("record_version") + 1)
 
 
-def refresh_after_change(patient: Patient, today: dt.date) -> PatientHistory:
+def refresh_after_change(patient: Patient, today: dt.date) -> tuple[PatientHistory, Assessment]:
     """Bump the record version and store what the engine now says. Called by
     `tracker.records.changes.change_record` inside its transaction, nowhere else.
-    Returns the history it loaded (the write path's snapshot of the new version)."""
+    Returns the history it loaded and its assessment (the write path's snapshot)."""
     _bump_version(patient)
     history = load_history(patient)
     assessment = assess(history, today)
@@ -70,7 +70,7 @@ def refresh_after_change(patient: Patient, today: dt.date) -> PatientHistory:
     )
     # The change may be to a care link or the account as well as to the record.
     panel_entries.rebuild([patient.pk])
-    return history
+    return history, assessment
 
 
 def store_daily(summaries: dict[int, Summary]) -> None:
