@@ -148,7 +148,11 @@ def _content(request, patient, settings_form=None) -> str:
         settings_form = settings_form or ClinicalSettingsForm(instance=_settings(patient))
         if cached:
             settings_form.fields["submission"].initial = cached_page.Placeholders.tokens[1]
+        # Its fields are drawn from the settings row alone: cached by the row's id and
+        # version, not the record's, so a change elsewhere in the record keeps them.
+        instance = settings_form.instance
         context["settings_form"] = settings_form
+        context["settings_key"] = f"{instance.pk}:{guards.version_of(instance)}"
     context.update(
         kinds=addable(request.user),
         snooze_default=context["today"] + SNOOZE_DEFAULT,
