@@ -372,3 +372,41 @@ def test_the_change_table_s_cells(client, patient):
     assert '<td data-label="T-score">—</td>' in table  # no T-score given
     assert '<span class="fw-bold">7.5 %</span> <span aria-hidden="true">★</span>' in table
     assert "margin of error" in table and "10 Jan 2022" in table
+
+
+# ------------------------------------------------------------------ parts by digest
+
+
+def test_a_change_elsewhere_keeps_the_charts_it_does_not_touch(client, record, monkeypatch):
+    """The charts and tables are cached by a digest of what they are drawn from: a new
+    exercise session redraws the exercise chart, not the bone density one; a new scan
+    redraws that."""
+    from tracker.dashboard import charts
+
+    drawn = []
+    for name in ("bmd_trend", "exercise_weekly"):
+        real = getattr(charts, name)
+        monkeypatch.setattr(
+            charts, name, lambda *a, real=real, name=name, **k: drawn.append(name) or real(*a, **k)
+        )
+    client.force_login(record.user)
+    client.get(_url(record))
+    assert drawn == ["bmd_trend"]  # no session yet: no exercise chart to draw
+    drawn.clear()
+    with change_record(None, record, actor=record.user) as change:
+        session = ExerciseSession.objects.create(
+            patient=record, date=timezone.localdate(), kind="aerobic", minutes=40
+        )
+        change.audit("create", session)
+    html = client.get(_url(record)).content.decode()
+    assert drawn == ["exercise_weekly"] and "40" in html
+    drawn.clear()
+    with change_record(None, record, actor=record.user) as change:
+        scan = make_scan(
+            record,
+            timezone.localdate() - dt.timedelta(days=2),
+            sites=[("lumbar_spine", "none", "0.755", "-2.3", "-1.0")],
+        )
+        change.audit("create", scan)
+    html = client.get(_url(record)).content.decode()
+    assert drawn == ["bmd_trend"] and "0.755" in html
