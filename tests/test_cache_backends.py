@@ -17,6 +17,7 @@ from django.utils import timezone
 from tests.records.factories import make_course, settle
 from tests.services import TEST_REDIS_URL, redis_or_skip
 from tests.test_deploy import settings_under
+from tracker.clinical.version import RULES_VERSION
 from tracker.dashboard.picture import cache_key
 
 REDIS_BACKEND = "django.core.cache.backends.redis.RedisCache"
@@ -69,13 +70,15 @@ def test_servers_of_one_deployment_share_keys_and_deployments_do_not():
 
 
 def test_every_cache_key_names_the_patient_and_the_record_version(patient):
-    """What the cache holds about a patient is keyed by patient, record version and day:
-    it can never be shown for another patient or an older record."""
+    """What the cache holds about a patient is keyed by rules version, patient, record
+    version and day: it can never be shown for another patient, an older record or
+    under older rules."""
     today = timezone.localdate()
-    assert cache_key(patient, today) == f"dashboard:{patient.pk}:0:{today.isoformat()}"
+    rules = RULES_VERSION
+    assert cache_key(patient, today) == f"dashboard:{rules}:{patient.pk}:0:{today.isoformat()}"
     settle(patient)
     patient.refresh_from_db()
-    assert cache_key(patient, today).startswith(f"dashboard:{patient.pk}:1:")
+    assert cache_key(patient, today).startswith(f"dashboard:{rules}:{patient.pk}:1:")
 
 
 # ------------------------------------------------------------------ against Redis

@@ -39,6 +39,7 @@ def _record_pages():
         yield "records:delete", slug
     yield "dashboard:patient", None
     yield "dashboard:print", None
+    yield "dashboard:changes", None  # the full change table (issue 13)
     yield "interop:export-csv", None
     yield "interop:import-csv", None
     yield "records:calcium", None
@@ -98,16 +99,22 @@ def record_url(name: str, about: str | None, patient, entries) -> str:
 
 
 def test_every_record_page_is_on_the_ladder():
-    # 44 records pages, the dashboard, its print view, CSV, the calcium log, the
-    # checklist, the FRAX page
-    assert len(RECORD_PAGES) == 51
+    # 44 records pages, the dashboard, its print view, its full change table, CSV, the
+    # calcium log, the checklist, the FRAX page
+    assert len(RECORD_PAGES) == 52
     assert CLINICIAN_ONLY_KINDS == {"falls-assessments", "frax"}
 
 
 # What the owner's caregiver gets on each record page: reads, and the forms to add the
 # kinds CAREGIVER_MAY_ADD names; 403 for the rest (the entries are the owner's).
 CAREGIVER_READS = {"records:history", "records:scan", "records:detail", "dashboard:patient"}
-CAREGIVER_READS |= {"dashboard:print", "records:calcium", "records:falls-checklist", "records:frax"}
+CAREGIVER_READS |= {
+    "dashboard:print",
+    "dashboard:changes",
+    "records:calcium",
+    "records:falls-checklist",
+    "records:frax",
+}
 
 
 def caregiver_expects(name: str, about: str | None) -> int:

@@ -3,7 +3,12 @@ each chart for people who cannot see it. Built from the history and assessment."
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
+
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from tracker.clinical.assess import Assessment
 from tracker.clinical.change import Change
@@ -60,6 +65,127 @@ def change_table(history: PatientHistory, assessment: Assessment) -> list[SiteTa
         )
     order = sorted(by_site, key=lambda key: (CLASSIFYING_SITES.index(key[0]), SIDE_ORDER[key[1]]))
     return [SiteTable(site_label(*key), tuple(by_site[key])) for key in order]
+
+
+# The change table is drawn here, not with a template include per cell: 25 years of
+# scans were 400 includes and number filters, a third of a cold dashboard (issue 13).
+# The markup is what templates/dashboard/includes/bone_density.html had.
+CHANGE_TABLE_LATEST = 5  # scans of each place on the dashboard; all on dashboard:changes
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+TENTH = Decimal("0.1")
+CHANGE_HEAD = (
+    '<thead><tr><th scope="col">Scan</th><th scope="col">Bone density (BMD, g/cm²)</th>'
+    '<th scope="col">T-score</th><th scope="col">vs baseline</th>'
+    '<th scope="col">vs previous</th></tr></thead>'
+)
+
+
+def day_month_year(day: date) -> str:
+    """As the templates' `date:"j M Y"` writes it: "5 Sep 2020"."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def one_decimal(value: Decimal) -> str:
+    """As `floatformat:"1"` writes it: half up, "0.0" never "-0.0"."""
+    rounded = Decimal(value).quantize(TENTH, ROUND_HALF_UP)
+    return f"{abs(rounded) if rounded == 0 else rounded:f}"
+
+
+def _number(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value:f}"
+
+
+def _change_cell(change: Change | None) -> str:
+    if change is None:
+        return "—"
+    bold = "fw-bold" if change.significant else ""
+    star = (
+        ' <span aria-hidden="true">★</span><span class="visually-hidden">significant</span>'
+        if change.significant
+        else ""
+    )
+    notes = ", estimated" if change.estimated else ""
+    if change.comparability == "uncertain":
+        notes += ", comparability uncertain"
+    return (
+        f'<span class="{bold}">{one_decimal(change.pct)} %</span>{star}\n'
+        f'<span class="d-block small text-body-secondary">margin of error '
+        f"{_number(change.lsc_pct)} %{notes}</span>"
+    )
+
+
+def change_table_html(
+    sites: list[SiteTable], *, patient_id: int, latest: int | None = None, links: bool = True
+) -> SafeString:
+    """The change table's <table>: every scan of each place, or its `latest` few; each
+    scan's date links to the scan unless `links` is off (the print view)."""
+    scan_url = reverse("records:scan", args=[patient_id, 0]).removesuffix("0/") if links else ""
+    parts = [
+        '<table class="table table-sm align-middle change-table stack-sm" '
+        'aria-labelledby="change-h">',
+        CHANGE_HEAD,
+    ]
+    for site in sites:
+        parts.append(
+            f'<tbody><tr class="table-light"><th scope="rowgroup" colspan="5">'
+            f"{escape(site.label)}</th></tr>"
+        )
+        for line in site.lines[-latest:] if latest else site.lines:
+            shown = day_month_year(line.scan_date)
+            if links:
+                shown = f'<a href="{scan_url}{line.scan_id}/">{shown}</a>'
+            reason = line.new_segment_reason
+            if reason:
+                shown += (
+                    f'\n<div class="small text-danger">{escape(reason)}: new baseline, '
+                    "not comparable</div>"
+                )
+            row = '<tr class="segment-break">' if reason else "<tr>"
+            parts.append(
+                f"{row}"
+                f'<td data-label="Scan">{shown}</td>'
+                f'<td data-label="Bone density (g/cm²)">{_number(line.bmd)}</td>'
+                f'<td data-label="T-score">{_number(line.t_score)}</td>'
+                f'<td data-label="vs baseline">{_change_cell(line.vs_baseline)}</td>'
+                f'<td data-label="vs previous">{_change_cell(line.vs_previous)}</td></tr>'
+            )
+        parts.append("</tbody>")
+    parts.append("</table>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text from the record is escaped
+
+
+@dataclass(frozen=True)
+class ChangeTables:
+    """The change table of a record, drawn on demand: the dashboard's few latest
+    scans of each place, the full one (its own page), the printed one."""
+
+    sites: list[SiteTable]
+    patient_id: int
+
+    def __bool__(self) -> bool:
+        return bool(self.sites)
+
+    @property
+    def scans(self) -> int:
+        """Scans in the longest list of one place."""
+        return max((len(site.lines) for site in self.sites), default=0)
+
+    @property
+    def cut(self) -> bool:
+        """Does the dashboard show only the latest few of some place?"""
+        return self.scans > CHANGE_TABLE_LATEST
+
+    @cached_property
+    def latest(self) -> SafeString:
+        return change_table_html(self.sites, patient_id=self.patient_id, latest=CHANGE_TABLE_LATEST)
+
+    @cached_property
+    def full(self) -> SafeString:
+        return change_table_html(self.sites, patient_id=self.patient_id)
+
+    @cached_property
+    def printed(self) -> SafeString:
+        return change_table_html(self.sites, patient_id=self.patient_id, links=False)
 
 
 @dataclass(frozen=True)
@@ -255,6 +381,66 @@ class ResponseTable:
     courses: list[ResponseCourse]
     note: str = PER_YEAR_NOTES[0]
     note_clinician: str = PER_YEAR_NOTES[1]
+
+    @cached_property
+    def html_patient(self) -> SafeString:
+        return response_table_html(self, clinician=False)
+
+    @cached_property
+    def html_clinician(self) -> SafeString:
+        return response_table_html(self, clinician=True)
+
+
+def _capfirst(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def response_table_html(table: ResponseTable, *, clinician: bool) -> SafeString:
+    """The <table> of what each drug did, in the patient's or the clinician's words,
+    drawn here rather than by a template loop (issue 13: the cold dashboard)."""
+    verdict_head = "Verdict" if clinician else "What it means"
+    parts = [
+        '<table class="table table-sm align-middle response-table stack-sm" '
+        'aria-labelledby="response-h">'
+        '<thead><tr><th scope="col">Place measured</th><th scope="col">Change</th>'
+        f'<th scope="col">Per year</th><th scope="col">{verdict_head}</th></tr></thead>'
+    ]
+    for course in table.courses:
+        until = "now" if course.ongoing else day_month_year(course.last_day)
+        head = f"{escape(course.name)}, {day_month_year(course.start)} to {until}"
+        if course.baseline_date and course.end_date:
+            head += (
+                f'\n<span class="d-block small fw-normal">Scan of '
+                f"{day_month_year(course.baseline_date)} compared with the scan of "
+                f"{day_month_year(course.end_date)}</span>"
+            )
+        overlap = course.overlap_clinician if clinician else course.overlap
+        if overlap:
+            head += f'\n<span class="d-block small fw-normal">{escape(overlap)}</span>'
+        parts.append(
+            f'<tbody><tr class="table-light"><th scope="rowgroup" colspan="4">{head}</th></tr>'
+        )
+        for site in course.sites:
+            bold = ' class="fw-bold"' if site.significant else ""
+            if clinician:
+                verdict, note = _capfirst(site.verdict_clinician), site.note_clinician
+            else:
+                verdict, note = _capfirst(site.verdict), _capfirst(site.note)
+            parts.append(
+                f'<tr><td data-label="Place measured">{escape(site.label)}</td>'
+                f'<td data-label="Change"><span{bold}>{escape(site.change_text)}</span></td>'
+                f'<td data-label="Per year">{escape(site.per_year_text)}</td>'
+                f'<td data-label="{verdict_head}"><span{bold}>{escape(verdict)}</span>\n'
+                f'<span class="d-block small text-body-secondary">{escape(note)}</span></td></tr>'
+            )
+        if not course.sites:
+            message = course.message_clinician if clinician else course.message
+            parts.append(
+                f'<tr><td colspan="4" class="text-body-secondary">{escape(message)}</td></tr>'
+            )
+        parts.append("</tbody>")
+    parts.append("</table>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text is escaped
 
 
 def response_table(responses: tuple[CourseResponse, ...]) -> ResponseTable:

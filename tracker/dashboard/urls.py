@@ -10,6 +10,7 @@ urlpatterns = [
     path("patients/export.csv", views.panel_csv, name="panel-csv"),
     path("patients/<int:patient_id>/", views.patient, name="patient"),
     path("patients/<int:patient_id>/print/", views.print_view, name="print"),
+    path("patients/<int:patient_id>/changes/", views.changes, name="changes"),
     path(
         "patients/<int:patient_id>/clinical-settings/",
         views.clinical_settings,

@@ -9,9 +9,11 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from tracker.accounts.access import (
@@ -23,7 +25,8 @@ from tracker.accounts.access import (
 )
 from tracker.accounts.models import CareLink, Patient
 from tracker.clinical import exercise
-from tracker.dashboard import panel_pages
+from tracker.dashboard import page as cached_page
+from tracker.dashboard import panel_pages, tables
 from tracker.dashboard.forms import ClinicalSettingsForm
 from tracker.dashboard.panel import CSV_HEADERS, PanelRow, csv_cells, panel_url_prefix
 from tracker.dashboard.picture import Picture, cache_key
@@ -118,24 +121,50 @@ def patient(request, patient_id: int):
 
 
 def _dashboard(request, patient, settings_form=None):
+    """The page around the content, which is cached whole per patient, version, day and
+    kind of viewer (tracker.dashboard.page); a settings form sent back with errors is
+    the one content not cached (its fields are what this clinician typed)."""
+    if settings_form is not None:
+        content = _content(request, patient, settings_form)
+    else:
+        key = cached_page.key(cache_key(patient, timezone.localdate()), request, patient)
+        content = cached_page.fill(
+            cached_page.cached(key, lambda: _content(request, patient)), request
+        )
+    return render(
+        request, "dashboard/patient.html", {"patient": patient, "content": mark_safe(content)}
+    )
+
+
+def _content(request, patient, settings_form=None) -> str:
+    """The dashboard below the header; unless a settings form is given (one sent back
+    with errors), with placeholders for what is per request (page.fill)."""
     context = _picture(request, patient)
+    cached = settings_form is None
+    if is_own_record(request.user, patient):  # the clinician's page is at its query budget
+        key = context["fragment_key"] + ":coach"
+        context["coach"] = cache.get_or_set(key, lambda: _coach(patient), PICTURE_CACHE_SECONDS)
+    if request.user.is_clinician and not patient.access.is_caregiver:  # family: no controls
+        settings_form = settings_form or ClinicalSettingsForm(instance=_settings(patient))
+        if cached:
+            settings_form.fields["submission"].initial = cached_page.Placeholders.tokens[1]
+        # Its fields are drawn from the settings row alone: cached by the row's id and
+        # version, not the record's, so a change elsewhere in the record keeps them.
+        instance = settings_form.instance
+        context["settings_form"] = settings_form
+        context["settings_key"] = f"{instance.pk}:{guards.version_of(instance)}"
     context.update(
         kinds=addable(request.user),
         snooze_default=context["today"] + SNOOZE_DEFAULT,
         quick_add={
             "kinds": m.ExerciseKind.choices,
             "kind": context["last_kind"] or "resistance",
-            "submission": guards.new_token(),
+            "submission": cached_page.Placeholders.tokens[0] if cached else guards.new_token(),
         },
     )
-    if is_own_record(request.user, patient):  # the clinician's page is at its query budget
-        key = context["fragment_key"] + ":coach"
-        context["coach"] = cache.get_or_set(key, lambda: _coach(patient), PICTURE_CACHE_SECONDS)
-    if request.user.is_clinician and not patient.access.is_caregiver:  # family: no controls
-        context["settings_form"] = settings_form or ClinicalSettingsForm(
-            instance=_settings(patient)
-        )
-    return render(request, "dashboard/patient.html", context)
+    if cached:
+        context["csrf_token"] = cached_page.Placeholders.csrf
+    return render_to_string("dashboard/includes/patient_content.html", context, request)
 
 
 def _coach(patient) -> dict:
@@ -153,6 +182,30 @@ def _coach(patient) -> dict:
         .get(),
         "items": len(HomeSafetyItem.choices),
     }
+
+
+@require_GET
+def changes(request, patient_id: int):
+    """The full change table (the dashboard shows each place's latest scans): drawn in
+    Python, cached per record version and day like the dashboard's parts."""
+    patient = patient_for(request, patient_id, what="opened the change table of your record")
+    today = timezone.localdate()
+
+    def table():
+        picture = Picture(patient, today)
+        sites = tables.change_table(picture.history, picture.assessment)
+        return tables.ChangeTables(sites, patient.pk).full if sites else ""
+
+    key = cache_key(patient, today) + ":changes"
+    return render(
+        request,
+        "dashboard/changes.html",
+        {
+            "patient": patient,
+            "table": cache.get_or_set(key, table, PICTURE_CACHE_SECONDS),
+            "learn": LEARN_URLS,
+        },
+    )
 
 
 @require_GET

@@ -208,6 +208,7 @@ NOT_EXPORTED = {
     m.Submission: "one-time form tokens, not part of the record",
     m.PatientSummary: "worked out again from the record",
     m.PanelEntry: "each clinician's panel, written again from the summary and care links",
+    m.PanelWord: "the words of the panel's search, written again with the panel entries",
     m.AlertState: "what someone did with an alert of the moment; alerts are worked out "
     "again from the record, so the states do not move to another record",
 }

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from tracker.accounts import audit
 from tracker.accounts.models import AuditEvent, Patient, User
+from tracker.records import snapshot
 from tracker.records.summary import refresh_after_change
 
 Action = AuditEvent.Action
@@ -62,4 +63,6 @@ def change_record(request, patient: Patient, *, actor: User | None = None) -> It
         yield change
         if not change.events:
             raise UnauditedChange(f"A change to {patient!r} audited nothing.")
-        refresh_after_change(patient, timezone.localdate())
+        history, assessment = refresh_after_change(patient, timezone.localdate())
+        # The first view after the change reads what was just loaded (issue 13).
+        snapshot.keep(patient, history, assessment)

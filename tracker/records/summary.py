@@ -22,7 +22,8 @@ from django.db.models import F, Q
 
 from tracker.accounts.models import CaregiverLink, CareLink, Patient, User
 from tracker.clinical.alerts import Alert
-from tracker.clinical.assess import assess
+from tracker.clinical.assess import Assessment, assess
+from tracker.clinical.history import PatientHistory
 from tracker.clinical.horizon import next_change
 from tracker.clinical.summary import Summary, summarize
 from tracker.clinical.version import RULES_VERSION
@@ -72,9 +73,10 @@ def _bump_version(patient: Patient) -> None:
 DUE_NOW = {"assess_at": ASSESS_NOW, "claimed_by": "", "claimed_until": None}
 
 
-def refresh_after_change(patient: Patient, today: dt.date) -> None:
+def refresh_after_change(patient: Patient, today: dt.date) -> tuple[PatientHistory, Assessment]:
     """Bump the record version and store what the engine now says. Called by
-    `tracker.records.changes.change_record` inside its transaction, nowhere else."""
+    `tracker.records.changes.change_record` inside its transaction, nowhere else.
+    Returns the history it loaded and its assessment (the write path's snapshot)."""
     _bump_version(patient)
     history = load_history(patient)
     assessment = assess(history, today)
@@ -90,6 +92,7 @@ def refresh_after_change(patient: Patient, today: dt.date) -> None:
     )
     # The change may be to a care link or the account as well as to the record.
     panel_entries.rebuild([patient.pk])
+    return history, assessment
 
 
 def assess_soon(patient_ids) -> int:
