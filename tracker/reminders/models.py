@@ -10,6 +10,7 @@ import re
 import secrets
 
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from tracker.accounts.models import Patient, User
@@ -93,7 +94,14 @@ class Delivery(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["recipient", "key"], name="one_delivery_per_alert")
         ]
-        indexes = [models.Index(fields=["sent_at", "recipient"])]
+        indexes = [
+            models.Index(fields=["sent_at", "recipient"]),
+            # A run reads back the pending rows it just claimed (delivery.deliver_pending)
+            # without reading every pending row (issue 13: 100,000 patients).
+            models.Index(
+                fields=["claimed_by"], condition=Q(sent_at__isnull=True), name="delivery_claimed"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.key} to {self.recipient}"
