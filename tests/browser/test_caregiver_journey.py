@@ -35,7 +35,7 @@ def test_invite_accept_escalate_log_a_dose_remove(
     p.check("#id_caregiver-reminders")
     p.click("button:has-text('Send the invitation')")
     expect(p.locator(".alert-success")).to_contain_text(f"We sent an invitation to {SON}")
-    card = p.locator("li.caregiver")
+    card = p.locator("li.caregiver", has_text=SON)  # the demo's Colin helps her already
     expect(card).to_contain_text("Waiting for them to accept")
     expect(card).to_contain_text("They get your injection and infusion reminders")
 
@@ -93,14 +93,15 @@ def test_invite_accept_escalate_log_a_dose_remove(
     p.click("a.nav-link:has-text('Who viewed my record')")
     expect(p.locator("main table")).to_contain_text("Daniel Denholm")
     p.click("a.nav-link:has-text('Sharing')")
-    expect(p.locator("li.caregiver")).to_contain_text("Can see your record and add to it since")
+    card = p.locator("li.caregiver", has_text="Daniel Denholm")
+    expect(card).to_contain_text("Can see your record and add to it since")
     p.set_viewport_size({"width": 1280, "height": 900})
     margaret.shot("sharing-desktop")
     p.set_viewport_size({"width": 390, "height": 844})
     margaret.shot("sharing-phone")
     assert p.evaluate("document.documentElement.scrollWidth") <= 390  # nothing off-screen
     p.set_viewport_size({"width": 1280, "height": 900})
-    p.click("a:has-text('Remove')")
+    card.locator("a:has-text('Remove')").click()
     expect(p.locator("h1")).to_have_text("Remove Daniel Denholm?")
     p.click("button:has-text('Yes, remove Daniel Denholm')")
     expect(p.locator(".alert-success")).to_contain_text("can no longer see your record")
