@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from tests.conftest import make_user
 from tests.records.factories import panel_patients
+from tracker.compiled import Shapes
 from tracker.dashboard import panel_pages
 from tracker.dashboard.panel import PanelRow
 from tracker.dashboard.views import PANEL_FILTERS
@@ -19,8 +20,9 @@ WAYS = ("first", "after", "before")
 
 @pytest.fixture
 def fresh_shapes(monkeypatch):
-    monkeypatch.setattr(panel_pages, "_COMPILED", {})
-    return panel_pages._COMPILED
+    shapes = Shapes()
+    monkeypatch.setattr(panel_pages, "_COMPILED", shapes)
+    return shapes.known
 
 
 def _criteria(query: str = "", chosen: str = "") -> panel_pages.Criteria:

@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 
 from tracker.accounts import audit
-from tracker.accounts.models import CaregiverLink, CareLink, Patient, Role
+from tracker.accounts.models import CaregiverLink, CareLink, Patient, Role, User
+from tracker.compiled import Shapes, compile_query, standins
 
 # How the user sees a record: theirs, as its clinician (an active care link), or as
 # someone who helps the patient (an active caregiver link, issue 12). A clinician who
@@ -100,16 +102,9 @@ def patient_for(
     with `patient.access` (an Access) for the views' and templates' write checks.
     """
     user = request.user
-    patients = Patient.objects.visible_to(user)
-    if user.is_approved_clinician:  # in the same query: as clinician, or as family?
-        shared = CareLink.objects.active().filter(clinician=user, patient=OuterRef("pk"))
-        patients = patients.annotate(shared_with_user=Exists(shared))
-    patient = get_object_or_404(
-        # The clinician's settings and the summary ride along: the history loader
-        # and the dashboard's cache key need them on every page.
-        patients.select_related("user", "clinical_settings", "summary"),
-        pk=patient_id,
-    )
+    patient = _gated(user, patient_id)
+    if patient is None:
+        raise Http404("No such record.")
     patient.access = Access(relation=_relation(user, patient), user_id=user.pk)
     if patient.access.is_caregiver and not caregivers:
         raise PermissionDenied(NOT_FOR_CAREGIVERS)
@@ -118,6 +113,45 @@ def patient_for(
     else:
         user.patient = patient  # the navigation bar asks for it again
     return patient
+
+
+def _gate(user, patient_id: int) -> QuerySet:
+    """The gate's query: the record if the user may see it, with what rides along."""
+    patients = Patient.objects.visible_to(user)
+    if user.is_approved_clinician:  # in the same query: as clinician, or as family?
+        shared = CareLink.objects.active().filter(clinician=user, patient=OuterRef("pk"))
+        patients = patients.annotate(shared_with_user=Exists(shared))
+    # The clinician's settings and the summary ride along: the history loader and the
+    # dashboard's cache key need them on every page.
+    return patients.select_related("user", "clinical_settings", "summary").filter(pk=patient_id)
+
+
+# The gate's query is written once per kind of user (tracker.compiled): its text
+# depends on the role and on a clinician's approval, never on who or which record.
+_GATE_STANDINS = standins(user="int", patient="int")
+_GATE = Shapes(limit=16)
+
+
+def _gated(user, patient_id: int) -> Patient | None:
+    if not user.is_authenticated or not user.is_active or user.role == Role.ADMIN:
+        return None  # the gate lets nobody through (Patient.objects.visible_to)
+
+    def build():
+        standin = User(
+            pk=_GATE_STANDINS["user"].value,
+            role=user.role,
+            approved_at=user.approved_at,
+            is_active=True,
+        )
+        return compile_query(_gate(standin, _GATE_STANDINS["patient"].value), _GATE_STANDINS)
+
+    kind = (connection.alias, user.role, user.is_approved_clinician)
+    compiled = _GATE.get(kind, build)
+    if compiled is None:
+        found = list(_gate(user, patient_id))
+    else:
+        found = compiled.instances({"user": user.pk, "patient": patient_id})
+    return found[0] if found else None
 
 
 def _relation(user, patient: Patient) -> str:

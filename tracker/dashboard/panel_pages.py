@@ -13,8 +13,8 @@ A page's query is built and compiled by the ORM once per shape (`Shape`: the num
 of words searched, the filter, which way the page goes), not once per request: Django
 spent three times longer writing that query (its joins, the gate's subquery, thirteen
 columns) than the database spent running it. The shape is compiled with stand-in
-values (`_STANDIN`) and each request binds its own (the clinician, the words, the
-key) where the stand-ins stood; the database still runs the query every time.
+values (tracker.compiled) and each request binds its own (the clinician, the words,
+the key) where the stand-ins stood; the database still runs the query every time.
 """
 
 import datetime as dt
@@ -26,6 +26,7 @@ from django.db.models.lookups import GreaterThan, LessThan
 from django.utils import timezone
 
 from tracker.accounts.models import CareLink, Patient, Role, User
+from tracker.compiled import Compiled, Shapes, compile_query, standins
 from tracker.records.models import URGENCY_ORDER, PanelEntry
 
 PAGE_SIZE = 25
@@ -210,15 +211,13 @@ def _rows(user, criteria: Criteria, way: str, place: Place | None, columns) -> l
         way,
         tuple(columns),
     )
-    if shape in _COMPILED:
-        compiled = _COMPILED[shape]
-    else:
-        compiled = _compile(shape, criteria, columns)
-        if len(_COMPILED) < MAX_SHAPES:
-            _COMPILED[shape] = compiled
-    if compiled is None:  # a shape that cannot be bound (see _compile): as it comes
+    compiled = _COMPILED.get(shape, lambda: _compile(shape, criteria, columns))
+    if compiled is None:  # a shape that cannot be bound (see tracker.compiled): as it comes
         return list(_query(user, criteria, way, place, columns))
-    return compiled.run(user, criteria, place)
+    values = {"clinician": user.pk, **{f"word{i}": w for i, w in enumerate(criteria.words)}}
+    if place is not None:
+        values.update(urgency=place.urgency, due=place.due, patient=place.patient)
+    return compiled.dicts(values)
 
 
 # ---------------------------------------------------------------- compiled once per shape
@@ -233,98 +232,29 @@ class Shape:
     columns: tuple[str, ...]
 
 
-MAX_SHAPES = 256  # words x filters x ways: a panel uses a handful
-# Values no request has, that a compiled query's parameters are recognized by.
-_STANDIN = {
-    "clinician": -(2**61) + 17,
-    "urgency": -(2**61) + 19,
-    "due": dt.date(1, 2, 3),
-    "patient": -(2**61) + 23,
-    "word": "qxstandin{}xq",
-}
-
-
-@dataclass
-class _Compiled:
-    sql: str
-    params: list  # ("value", v), ("clinician", type), ("word", i, pattern), ("place", ...)
-    converters: dict  # column position: (converters, expression), as Django applies them
-    names: list[str]
-
-    def run(self, user, criteria: Criteria, place: Place | None) -> list[dict]:
-        params = [self._bind(param, user, criteria, place) for param in self.params]
-        with connection.cursor() as cursor:
-            cursor.execute(self.sql, params)
-            rows = [list(row) for row in cursor.fetchall()]
-        for position, (converters, expression) in self.converters.items():
-            for row in rows:
-                value = row[position]
-                for convert in converters:
-                    value = convert(value, expression, connection)
-                row[position] = value
-        return [dict(zip(self.names, row, strict=True)) for row in rows]
-
-    @staticmethod
-    def _bind(param, user, criteria: Criteria, place: Place | None):
-        match param:
-            case ("value", value):
-                return value
-            case ("clinician", kind):
-                return kind(user.pk)
-            case ("word", index, pattern):
-                found = connection.ops.prep_for_like_query(criteria.words[index])
-                return pattern.replace(_STANDIN["word"].format(index), found)
-            case ("place", "due"):
-                return connection.ops.adapt_datefield_value(place.due)
-            case ("place", name, kind):
-                return kind(getattr(place, name))
-
-
-def _compile(shape: Shape, criteria: Criteria, columns) -> _Compiled | None:
-    """The shape's SQL, compiled with stand-ins, and where each request's values go;
-    None if a stand-in is not found exactly where expected (a value written into the
-    SQL itself, or one changed on its way): such a shape is built for every request."""
-    standin = User(
-        pk=_STANDIN["clinician"], role=Role.CLINICIAN, approved_at=timezone.now(), is_active=True
-    )
-    words = tuple(_STANDIN["word"].format(i) for i in range(shape.words))
-    place = Place(_STANDIN["urgency"], _STANDIN["due"], _STANDIN["patient"])
-    query = _query(
-        standin, Criteria(words, criteria.filter_name, criteria.filter), shape.way, place, columns
-    ).query
-    compiler = query.get_compiler(connection.alias)
-    sql, raw = compiler.as_sql()
-    due = connection.ops.adapt_datefield_value(_STANDIN["due"])
-    params, seen = [], set()
-    for value in raw:
-        # An integer may come wrapped for its database type (psycopg's Int4 on
-        # PostgreSQL): recognized by its value, and bound again in the same wrapping.
-        number = isinstance(value, int) and not isinstance(value, bool)
-        if number and value == _STANDIN["clinician"]:
-            params.append(("clinician", type(value))), seen.add("clinician")
-        elif number and shape.way != "first" and value == _STANDIN["urgency"]:
-            params.append(("place", "urgency", type(value))), seen.add("urgency")
-        elif number and shape.way != "first" and value == _STANDIN["patient"]:
-            params.append(("place", "patient", type(value))), seen.add("patient")
-        elif shape.way != "first" and value == due and type(value) is type(due):
-            params.append(("place", "due")), seen.add("due")
-        elif isinstance(value, str) and any(word in value for word in words):
-            (index,) = [i for i, word in enumerate(words) if word in value]
-            params.append(("word", index, value)), seen.add(index)
-        else:
-            params.append(("value", value))
-    expected = {"clinician", *range(shape.words)}
+def _compile(shape: Shape, criteria: Criteria, columns) -> Compiled | None:
+    """The shape's query, compiled with stand-ins (tracker.compiled); None if it
+    cannot be bound: such a shape is built for every request."""
+    kinds = {"clinician": "int", **{f"word{i}": "like" for i in range(shape.words)}}
     if shape.way != "first":
-        expected |= {"urgency", "due", "patient"}
-    written = [str(v) for v in (*_STANDIN.values(), *words, due) if str(v) in sql]
-    if seen != expected or written:
-        return None
-    fields = [expression for expression, _, _ in compiler.select[: compiler.col_count]]
-    names = [*query.extra_select, *query.values_select, *query.annotation_select]
-    return _Compiled(sql, params, compiler.get_converters(fields), names)
+        kinds.update(urgency="int", due="date", patient="int")
+    given = standins(**kinds)
+    standin = User(
+        pk=given["clinician"].value,
+        role=Role.CLINICIAN,
+        approved_at=timezone.now(),
+        is_active=True,
+    )
+    words = tuple(given[f"word{i}"].value for i in range(shape.words))
+    place = None
+    if shape.way != "first":
+        place = Place(given["urgency"].value, given["due"].value, given["patient"].value)
+    criteria = Criteria(words, criteria.filter_name, criteria.filter)
+    return compile_query(_query(standin, criteria, shape.way, place, columns), given)
 
 
-_COMPILED: dict[Shape, _Compiled | None] = {}
+# Shapes: words x filters x ways; a panel uses a handful.
+_COMPILED = Shapes(limit=256)
 
 
 def _previous(rows: list[dict], number: int) -> Place | None:
