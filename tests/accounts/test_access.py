@@ -12,6 +12,23 @@ def test_visible_to_follows_the_care_links(cast, patient, other_patient):
     assert list(Patient.objects.visible_to(cast["admin"])) == []
 
 
+def test_one_record_is_seen_by_the_same_rule_as_the_list(cast, patient, other_patient):
+    """visible_record (the gate, one record by its own links) answers as visible_to."""
+    from tests.conftest import link, make_caregiver, make_user
+
+    waiting = make_user("waiting@example.com", "Dr Waiting", "clinician")
+    link(other_patient, cast["other_clinician"], status="pending")
+    link(other_patient, waiting)  # a link, but the clinician is not approved yet
+    make_caregiver(other_patient, "", "", user=cast["clinician"])  # a clinician as family
+    sleeper = make_user("sleep@example.com", "Sid Sleeper", "patient", is_active=False)
+    make_caregiver(patient, "", "", user=sleeper)
+    for user in [*(u for u in cast.values() if u is not None), waiting, sleeper]:
+        seen = set(Patient.objects.visible_to(user).values_list("pk", flat=True))
+        for record in (patient, other_patient):
+            one = Patient.objects.visible_record(user, record.pk)
+            assert one.exists() == (record.pk in seen), (user, record)
+
+
 def test_unapproved_clinician_sees_no_patient(cast, patient):
     doc = cast["clinician"]
     doc.approved_at = None

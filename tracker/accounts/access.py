@@ -117,13 +117,13 @@ def patient_for(
 
 def _gate(user, patient_id: int) -> QuerySet:
     """The gate's query: the record if the user may see it, with what rides along."""
-    patients = Patient.objects.visible_to(user)
+    patients = Patient.objects.visible_record(user, patient_id)
     if user.is_approved_clinician:  # in the same query: as clinician, or as family?
         shared = CareLink.objects.active().filter(clinician=user, patient=OuterRef("pk"))
         patients = patients.annotate(shared_with_user=Exists(shared))
     # The clinician's settings and the summary ride along: the history loader and the
     # dashboard's cache key need them on every page.
-    return patients.select_related("user", "clinical_settings", "summary").filter(pk=patient_id)
+    return patients.select_related("user", "clinical_settings", "summary").order_by()
 
 
 # The gate's query is written once per kind of user (tracker.compiled): its text
