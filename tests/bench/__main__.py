@@ -124,7 +124,8 @@ def run(tier: Tier, only: set[int], folder) -> int:
     done: dict[int, list[str]] = {}
     titles = {
         1: f"Pages in-process (medians of {tier.repeat} requests; cold = the first view "
-        "after a change to the record; × minimal = ÷ the signed-in `/healthz` of this section)",
+        "after a change to the record; × minimal = ÷ the signed-in `/healthz`, measured "
+        "alternately with each page)",
         2: "",  # set when gunicorn starts
         3: "Reads and writes on one record at once (HTTP, gunicorn)",
         4: "`sendreminders`",
