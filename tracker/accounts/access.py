@@ -109,7 +109,7 @@ def patient_for(
     if patient.access.is_caregiver and not caregivers:
         raise PermissionDenied(NOT_FOR_CAREGIVERS)
     if patient.user_id != user.pk:
-        audit.record(request, audit.Action.VIEW, patient=patient, summary=what)
+        audit.record_reads(request, [patient.pk], summary=what)
     else:
         user.patient = patient  # the navigation bar asks for it again
     return patient

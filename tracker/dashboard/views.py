@@ -282,9 +282,7 @@ def panel(request):
     if number > 1 and not page.rows:
         raise Http404("No such page.")
     # Each patient listed reads it under "Who viewed my record": one INSERT ... SELECT.
-    if page.rows:
-        shown = Patient.objects.filter(pk__in=[row["patient_id"] for row in page.rows])
-        listed(request, shown.values_list("pk", flat=True), what=PANEL_READ)
+    listed(request, [row["patient_id"] for row in page.rows], what=PANEL_READ)
     today, prefix = timezone.localdate(), panel_url_prefix()
     kept = [(key, value) for key, value in (("q", query), ("filter", chosen)) if value]
     rows = [PanelRow.of(row, today, prefix) for row in page.rows]
