@@ -30,15 +30,15 @@ from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable, ValuesIterable, get_related_populators
 
-# Numbers no database row has: -(2**61) + a prime, one per stand-in of a query.
-_FIRST_NUMBER = -(2**61)
-_PRIMES = (17, 19, 23, 29, 31, 37, 41, 43)
+# Numbers no database row has, one per stand-in of a query (and per item of a list).
+_FIRST_NUMBER = -(2**61) + 17
 
 
 @dataclass(frozen=True)
 class Standin:
-    """A stand-in's name, its kind (int, date or like: a word searched for inside a
-    text, by `contains` or `startswith`) and the value it stands with."""
+    """A stand-in's name, its kind (int; ints: a list of them, of a given length; date;
+    like: a word searched for inside a text, by `contains` or `startswith`) and the
+    value it stands with."""
 
     name: str
     kind: str
@@ -46,11 +46,15 @@ class Standin:
 
 
 def standins(**kinds: str) -> dict[str, Standin]:
-    """Stand-ins for the names given with their kinds: `standins(user="int")`."""
-    made = {}
+    """Stand-ins for the names given with their kinds: `standins(user="int")`; a list
+    of 8 numbers is `ids="ints:8"`."""
+    made, numbers = {}, iter(range(_FIRST_NUMBER, _FIRST_NUMBER + 2**20))
     for index, (name, kind) in enumerate(kinds.items()):
-        if kind == "int":
-            value = _FIRST_NUMBER + _PRIMES[index]
+        if kind.startswith("ints:"):
+            kind, length = "ints", int(kind.removeprefix("ints:"))
+            value = tuple(next(numbers) for _ in range(length))
+        elif kind == "int":
+            value = next(numbers)
         elif kind == "date":
             value = dt.date(1, 2, 1 + index)
         elif kind == "like":
@@ -121,6 +125,8 @@ class Compiled:
                 return value
             case ("int", name, kind):
                 return kind(values[name])
+            case ("item", name, index, kind):
+                return kind(values[name][index])
             case ("date", name):
                 return connection.ops.adapt_datefield_value(values[name])
             case ("like", name, text, standin):
@@ -150,11 +156,20 @@ def compile_query(queryset: QuerySet, given: dict[str, Standin]) -> Compiled | N
     for value in raw:
         found = _place(value, given, dates)
         params.append(found)
-        if found[0] != "value":
+        if found[0] == "item":
+            seen.add((found[1], found[2]))
+        elif found[0] != "value":
             seen.add(found[1])
-    written = [s.name for s in given.values() if str(s.value) in sql]
+    expected = set()
+    for standin in given.values():
+        if standin.kind == "ints":
+            expected |= {(standin.name, index) for index in range(len(standin.value))}
+        else:
+            expected.add(standin.name)
+    numbers = [v for s in given.values() for v in (s.value if s.kind == "ints" else [s.value])]
+    written = [str(value) for value in numbers if str(value) in sql]
     written += [name for name, value in dates.items() if str(value) in sql]
-    if seen != set(given) or written:
+    if seen != expected or written:
         return None
     columns = [expression for expression, _, _ in compiler.select[: compiler.col_count]]
     return Compiled(
@@ -177,6 +192,8 @@ def _place(value, given: dict[str, Standin], dates: dict[str, Any]) -> tuple:
     for standin in given.values():
         if standin.kind == "int" and number and value == standin.value:
             return ("int", standin.name, type(value))
+        if standin.kind == "ints" and number and value in standin.value:
+            return ("item", standin.name, standin.value.index(value), type(value))
         if standin.kind == "date":
             adapted = dates[standin.name]
             if value == adapted and type(value) is type(adapted):

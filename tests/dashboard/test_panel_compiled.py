@@ -91,3 +91,33 @@ def test_a_shape_that_cannot_be_bound_is_built_for_each_request(
         client.force_login(user)
         assert len(client.get(reverse("dashboard:panel")).context["rows"]) == count
     assert set(fresh_shapes.values()) == {None}
+
+
+def test_a_search_narrowed_by_the_word_index_is_compiled_and_gives_what_the_orm_gives(
+    clinician, fresh_shapes
+):
+    """The word index's ids (panel_entries.candidates) are a list of any length up to
+    FEW_MATCHES: padded to a power of two, a handful of shapes serve them all."""
+    from tracker.records.panel_entries import candidates
+    from tracker.records.search import folded_words
+
+    panel_patients(clinician, 40, names=[f"Ann {i:02d} Smith" for i in range(40)])
+    for query in ("ann 07", "ann 1", "smith 2", "ann", "zed"):
+        for chosen in ("", *PANEL_FILTERS):
+            found = candidates(clinician, folded_words(query))
+            criteria = panel_pages.Criteria(
+                tuple(word_starts(query)),
+                chosen,
+                PANEL_FILTERS[chosen][1] if chosen else None,
+                None if found is None else tuple(found),
+            )
+            first, built = _both(clinician, criteria, "first", None)
+            assert first == built, (query, chosen)
+            if first:
+                place = panel_pages.Place.of(first[0])
+                assert _both(clinician, criteria, "after", place)[0] == list(
+                    panel_pages._query(clinician, criteria, "after", place, PanelRow.COLUMNS)
+                )
+    sizes = {shape.patients for shape in fresh_shapes}
+    assert {1, 16} <= sizes and all(s is None or s & (s - 1) == 0 for s in sizes), sizes
+    assert all(compiled is not None for compiled in fresh_shapes.values())

@@ -202,19 +202,27 @@ def _query(user, criteria: Criteria, way: str, place: Place | None, columns):
 def _rows(user, criteria: Criteria, way: str, place: Place | None, columns) -> list[dict]:
     if not (user.is_active and user.is_approved_clinician):  # the gate lets nobody through
         return list(_query(user, criteria, way, place, columns))
-    if criteria.patients is not None:  # a list of its own length: not one shape
-        return list(_query(user, criteria, way, place, columns))
+    patients = criteria.patients
+    if patients is not None:
+        if not patients:  # the word index found nobody: the ORM answers without a query
+            return list(_query(user, criteria, way, place, columns))
+        # A list of its own length: padded (with its last id) to a power of two, so
+        # that a handful of shapes serve every length up to FEW_MATCHES.
+        patients += (patients[-1],) * (_padded(len(patients)) - len(patients))
     shape = Shape(
         connection.alias,
         len(criteria.words),
         criteria.filter_name,
         way,
         tuple(columns),
+        len(patients) if patients is not None else None,
     )
     compiled = _COMPILED.get(shape, lambda: _compile(shape, criteria, columns))
     if compiled is None:  # a shape that cannot be bound (see tracker.compiled): as it comes
         return list(_query(user, criteria, way, place, columns))
     values = {"clinician": user.pk, **{f"word{i}": w for i, w in enumerate(criteria.words)}}
+    if patients is not None:
+        values["patients"] = patients
     if place is not None:
         values.update(urgency=place.urgency, due=place.due, patient=place.patient)
     return compiled.dicts(values)
@@ -230,12 +238,19 @@ class Shape:
     filter_name: str
     way: str  # "first", "after" or "before"
     columns: tuple[str, ...]
+    patients: int | None = None  # how many ids the word index gave (padded), if any
+
+
+def _padded(length: int) -> int:
+    return 1 << (length - 1).bit_length()
 
 
 def _compile(shape: Shape, criteria: Criteria, columns) -> Compiled | None:
     """The shape's query, compiled with stand-ins (tracker.compiled); None if it
     cannot be bound: such a shape is built for every request."""
     kinds = {"clinician": "int", **{f"word{i}": "like" for i in range(shape.words)}}
+    if shape.patients is not None:
+        kinds["patients"] = f"ints:{shape.patients}"
     if shape.way != "first":
         kinds.update(urgency="int", due="date", patient="int")
     given = standins(**kinds)
@@ -249,7 +264,8 @@ def _compile(shape: Shape, criteria: Criteria, columns) -> Compiled | None:
     place = None
     if shape.way != "first":
         place = Place(given["urgency"].value, given["due"].value, given["patient"].value)
-    criteria = Criteria(words, criteria.filter_name, criteria.filter)
+    patients = given["patients"].value if shape.patients is not None else None
+    criteria = Criteria(words, criteria.filter_name, criteria.filter, patients)
     return compile_query(_query(standin, criteria, shape.way, place, columns), given)
 
 
