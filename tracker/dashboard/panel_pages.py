@@ -25,7 +25,7 @@ from django.db.models import Exists, F, Func, OuterRef, Q, Subquery, Value
 from django.db.models.lookups import GreaterThan, LessThan
 from django.utils import timezone
 
-from tracker.accounts.models import CareLink, Patient, Role, User
+from tracker.accounts.models import CareLink, Role, User
 from tracker.compiled import Compiled, Shapes, compile_query, standins
 from tracker.records.models import URGENCY_ORDER, PanelEntry
 
@@ -117,11 +117,17 @@ def selection(user, criteria: Criteria) -> models.QuerySet:
     return selected
 
 
-def gate(user) -> Exists:
+def gate(user) -> Q:
     """The access gate on each entry: the panel lists a patient only if they share
-    their record with this clinician (a care link; family they care for are not
-    their patients: Patient.objects.shared_with_clinician)."""
-    return Exists(Patient.objects.shared_with_clinician(user).filter(pk=OuterRef("patient_id")))
+    their record with this clinician (Patient.objects.shared_with_clinician's rule: an
+    active care link to an approved clinician, an active account; family they care
+    for are not their patients), asked of each entry by its own link, the account
+    being the one the row joins for its name anyway: two tables fewer for PostgreSQL
+    to plan on every page than the rule's own query."""
+    if not (user.is_active and user.is_approved_clinician):
+        return Q(pk__in=[])  # nobody
+    link = CareLink.objects.active().filter(clinician=user, patient=OuterRef("patient_id"))
+    return Q(Exists(link), patient__user__is_active=True)
 
 
 class _CountOf(Subquery):
