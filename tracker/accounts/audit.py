@@ -106,11 +106,17 @@ def _insert_rows(event: AuditEvent, patient_ids: list[int]) -> None:
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     per_statement = 999 // len(fields)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # the ids as one array: one parameter
+            cursor.execute(
+                _without_waiting_for_the_disk() + f"INSERT INTO {table} ({columns}) "
+                f"SELECT {', '.join(['%s'] * len(values))}, unnest(%s::bigint[])",
+                [*values, patient_ids],
+            )
+            return
         for start in range(0, len(patient_ids), per_statement):
             part = patient_ids[start : start + per_statement]
             cursor.execute(
-                _without_waiting_for_the_disk()
-                + f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(part))}",
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(part))}",
                 [value for patient_id in part for value in (*values, patient_id)],
             )
 
