@@ -35,7 +35,7 @@ from tracker.records import guards, panel_entries
 from tracker.records import models as m
 from tracker.records.kinds import addable
 from tracker.records.lifestyle import HomeSafetyCheck, HomeSafetyItem
-from tracker.records.search import folded_words, word_starts
+from tracker.records.search import folded_words, starts_of
 from tracker.records.summary import open_alerts
 from tracker.reminders.models import dose_course_id
 
@@ -256,7 +256,7 @@ def _panel_selection(request):
     # Words that start few names: those patients, from the word index (issue 13, item 8).
     patients = panel_entries.candidates(request.user, words) if words else None
     criteria = panel_pages.Criteria(
-        words=tuple(word_starts(query)),
+        words=tuple(starts_of(words)),
         filter_name=chosen,
         filter=PANEL_FILTERS[chosen][1] if chosen else None,
         patients=None if patients is None else tuple(patients),

@@ -42,4 +42,9 @@ def name_key(full_name: str) -> str:
 
 def word_starts(query: str) -> list[str]:
     """What a search must find in search_name, all of them: " smi" for "Smi"."""
-    return [" " + word for word in folded_words(query)]
+    return starts_of(folded_words(query))
+
+
+def starts_of(words: list[str]) -> list[str]:
+    """word_starts of words already folded (folded_words)."""
+    return [" " + word for word in words]
