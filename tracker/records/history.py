@@ -1,6 +1,7 @@
 """Loading a patient's record: the clinical history in a fixed number of queries,
 and the chronological list of every entry for the history page."""
 
+import dataclasses
 from collections import defaultdict
 from decimal import Decimal
 
@@ -95,6 +96,15 @@ def _small_rows(ids: list[int]):
         rows(m.ClinicalEvent, "event", F("kind"), none, Value(False)),
         rows(m.FraxResult, "frax", F("hip"), F("major"), Value(False)),
         all=True,
+    )
+
+
+def with_profile_of(history: h.PatientHistory, patient: Patient) -> h.PatientHistory:
+    """`history`'s rows with `patient`'s profile and clinician's settings as loaded now
+    (a history kept from an earlier load: the write path's snapshot)."""
+    settings = _settings([patient])
+    return dataclasses.replace(
+        history, profile=_profile(patient), overrides=overrides_from(settings.get(patient.pk))
     )
 
 

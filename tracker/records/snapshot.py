@@ -15,7 +15,6 @@ reader's; the assessment is used only when those are the writer's too, and the d
 is the same.
 """
 
-import dataclasses
 import datetime as dt
 
 from django.core.cache import cache
@@ -24,7 +23,7 @@ from django.db import transaction
 from tracker.clinical import history as h
 from tracker.clinical.assess import Assessment
 from tracker.clinical.version import RULES_VERSION
-from tracker.records.history import _profile, _settings, load_history, overrides_from
+from tracker.records.history import load_history, with_profile_of
 from tracker.records.models import PatientSummary
 
 # Long enough for the first views after a write; the dashboard caches what it draws.
@@ -65,10 +64,7 @@ def taken(patient, today: dt.date) -> tuple[h.PatientHistory, Assessment | None]
     if found is None:
         return load_history(patient), None
     history, assessment = found
-    settings = _settings([patient])
-    mine = dataclasses.replace(
-        history, profile=_profile(patient), overrides=overrides_from(settings.get(patient.pk))
-    )
+    mine = with_profile_of(history, patient)
     # The engine reads the profile and the clinician's settings as well as the rows:
     # the writer's assessment stands only if the reader's are the same, on the same day.
     same = (mine.profile, mine.overrides) == (history.profile, history.overrides)
