@@ -77,13 +77,20 @@ class Compiled:
     klass_info: dict | None
     annotation_col_map: dict
     names: list[str]  # the columns' names, for values() dicts
+    sliced: bool = False  # the SQL has its LIMIT (no row can be taken by offset)
 
-    def rows(self, values: dict[str, Any]) -> list[list]:
-        """The rows for these values (a value for each stand-in), converted."""
+    def rows(self, values: dict[str, Any], offset: int | None = None) -> list[list]:
+        """The rows for these values (a value for each stand-in), converted; with an
+        `offset`, only the row at that offset (a query compiled without a slice)."""
         connection = connections[self.alias]
         params = [self._bind(param, values, connection) for param in self.params]
+        sql = self.sql
+        if offset is not None:
+            if self.sliced:
+                raise ValueError("a sliced query's row cannot be taken by offset")
+            sql, params = f"{sql} LIMIT 1 OFFSET %s", [*params, offset]
         with connection.cursor() as cursor:
-            cursor.execute(self.sql, params)
+            cursor.execute(sql, params)
             rows = [list(row) for row in cursor.fetchall()]
         for position, (converters, expression) in self.converters.items():
             for row in rows:
@@ -93,9 +100,9 @@ class Compiled:
                 row[position] = value
         return rows
 
-    def dicts(self, values: dict[str, Any]) -> list[dict]:
+    def dicts(self, values: dict[str, Any], offset: int | None = None) -> list[dict]:
         """A `values()` query's rows, as the ORM gives them."""
-        return [dict(zip(self.names, row, strict=True)) for row in self.rows(values)]
+        return [dict(zip(self.names, row, strict=True)) for row in self.rows(values, offset)]
 
     def instances(self, values: dict[str, Any]) -> list:
         """A model query's instances, as the ORM gives them (ModelIterable): with their
@@ -181,6 +188,7 @@ def compile_query(queryset: QuerySet, given: dict[str, Standin]) -> Compiled | N
         klass_info=compiler.klass_info,
         annotation_col_map=compiler.annotation_col_map or {},
         names=[*query.extra_select, *query.values_select, *query.annotation_select],
+        sliced=query.is_sliced,
     )
 
 

@@ -15,7 +15,7 @@ from tracker.dashboard.panel import PanelRow
 from tracker.dashboard.views import PANEL_FILTERS
 from tracker.records.search import word_starts
 
-WAYS = ("first", "after", "before")
+WAYS = ("first", "after", "before", "at")
 
 
 @pytest.fixture
@@ -121,3 +121,35 @@ def test_a_search_narrowed_by_the_word_index_is_compiled_and_gives_what_the_orm_
     sizes = {shape.patients for shape in fresh_shapes}
     assert {1, 16} <= sizes and all(s is None or s & (s - 1) == 0 for s in sizes), sizes
     assert all(compiled is not None for compiled in fresh_shapes.values())
+
+
+def test_a_typed_page_number_finds_its_start_by_a_compiled_offset(clinician, fresh_shapes):
+    """?page=N without a key: the entry that ends the page before, at its offset in the
+    index, by a compiled query with the offset bound (LIMIT 1 OFFSET %s)."""
+    panel_patients(clinician, 60, names=[f"Ann {i:02d} Smith" for i in range(60)])
+    for query in ("", "ann", "ann 1"):
+        for chosen in ("", *PANEL_FILTERS):
+            criteria = _criteria(query, chosen)
+            places = list(panel_pages._query(clinician, criteria, "at", None, {}))
+            for offset in {0, 24, 49, max(len(places) - 1, 0), len(places), 500}:
+                found = panel_pages._rows(clinician, criteria, "at", None, {}, offset=offset)
+                assert found == places[offset : offset + 1], (query, chosen, offset)
+    assert any(shape.way == "at" for shape in fresh_shapes)
+    assert all(compiled is not None for compiled in fresh_shapes.values())
+    page = panel_pages.read(
+        clinician, _criteria(), number=3, after=None, before=None, columns=PanelRow.COLUMNS
+    )
+    first = panel_pages._query(clinician, _criteria(), "first", None, PanelRow.COLUMNS)
+    everyone = list(panel_pages.selection(clinician, _criteria()).values("patient_id"))
+    assert [row["patient_id"] for row in page.rows] == [r["patient_id"] for r in everyone[50:61]]
+    assert first  # page 1 is there too
+
+
+def test_a_sliced_query_is_not_taken_by_offset(patient):
+    from tracker.accounts.models import Patient
+    from tracker.compiled import compile_query, standins
+
+    given = standins(pk="int")
+    compiled = compile_query(Patient.objects.filter(pk__gte=given["pk"].value)[:5], given)
+    with pytest.raises(ValueError):
+        compiled.rows({"pk": 0}, offset=1)

@@ -177,7 +177,7 @@ def read(user, criteria: Criteria, *, number: int, after, before, columns) -> Pa
         return Page(rows, number, Place.of(rows[-1]), _previous(rows, number), _sharing(rows))
     if after is None and number > 1:
         skipped = (number - 1) * PAGE_SIZE
-        last = selection(user, criteria).values(*Place.COLUMNS)[skipped - 1 : skipped]
+        last = _rows(user, criteria, "at", None, {}, offset=skipped - 1)
         after = next((Place.of(row) for row in last), None)
         if after is None:  # past the end
             return Page([], number, None, None)
@@ -192,7 +192,11 @@ def _sharing(rows: list[dict]) -> int | None:
 
 
 def _query(user, criteria: Criteria, way: str, place: Place | None, columns):
-    """The query of a page: up to a page and one row, through the gate."""
+    """The query of a page: up to a page and one row, through the gate; or ("at") the
+    places of the entries selected, in order, from the index alone (the caller takes
+    the one row it needs by its offset)."""
+    if way == "at":
+        return selection(user, criteria).values(*Place.COLUMNS)
     values = (
         selection(user, criteria)
         .filter(gate(user))
@@ -205,13 +209,19 @@ def _query(user, criteria: Criteria, way: str, place: Place | None, columns):
     return values[: PAGE_SIZE + 1]
 
 
-def _rows(user, criteria: Criteria, way: str, place: Place | None, columns) -> list[dict]:
+def _rows(
+    user, criteria: Criteria, way: str, place: Place | None, columns, offset: int | None = None
+) -> list[dict]:
+    def built() -> list[dict]:  # by the ORM, for this request
+        query = _query(user, criteria, way, place, columns)
+        return list(query if offset is None else query[offset : offset + 1])
+
     if not (user.is_active and user.is_approved_clinician):  # the gate lets nobody through
-        return list(_query(user, criteria, way, place, columns))
+        return built()
     patients = criteria.patients
     if patients is not None:
         if not patients:  # the word index found nobody: the ORM answers without a query
-            return list(_query(user, criteria, way, place, columns))
+            return built()
         # A list of its own length: padded (with its last id) to a power of two, so
         # that a handful of shapes serve every length up to FEW_MATCHES.
         patients += (patients[-1],) * (_padded(len(patients)) - len(patients))
@@ -225,13 +235,13 @@ def _rows(user, criteria: Criteria, way: str, place: Place | None, columns) -> l
     )
     compiled = _COMPILED.get(shape, lambda: _compile(shape, criteria, columns))
     if compiled is None:  # a shape that cannot be bound (see tracker.compiled): as it comes
-        return list(_query(user, criteria, way, place, columns))
+        return built()
     values = {"clinician": user.pk, **{f"word{i}": w for i, w in enumerate(criteria.words)}}
     if patients is not None:
         values["patients"] = patients
     if place is not None:
         values.update(urgency=place.urgency, due=place.due, patient=place.patient)
-    return compiled.dicts(values)
+    return compiled.dicts(values, offset=offset)
 
 
 # ---------------------------------------------------------------- compiled once per shape
@@ -242,7 +252,7 @@ class Shape:
     database: str
     words: int
     filter_name: str
-    way: str  # "first", "after" or "before"
+    way: str  # "first", "after", "before" or "at" (the place of the entry at an offset)
     columns: tuple[str, ...]
     patients: int | None = None  # how many ids the word index gave (padded), if any
 
@@ -257,7 +267,7 @@ def _compile(shape: Shape, criteria: Criteria, columns) -> Compiled | None:
     kinds = {"clinician": "int", **{f"word{i}": "like" for i in range(shape.words)}}
     if shape.patients is not None:
         kinds["patients"] = f"ints:{shape.patients}"
-    if shape.way != "first":
+    if shape.way in ("after", "before"):
         kinds.update(urgency="int", due="date", patient="int")
     given = standins(**kinds)
     standin = User(
@@ -268,7 +278,7 @@ def _compile(shape: Shape, criteria: Criteria, columns) -> Compiled | None:
     )
     words = tuple(given[f"word{i}"].value for i in range(shape.words))
     place = None
-    if shape.way != "first":
+    if shape.way in ("after", "before"):
         place = Place(given["urgency"].value, given["due"].value, given["patient"].value)
     patients = given["patients"].value if shape.patients is not None else None
     criteria = Criteria(words, criteria.filter_name, criteria.filter, patients)
