@@ -264,10 +264,10 @@ def test_a_snapshot_is_left_only_by_a_committed_change(big, django_capture_on_co
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         with change_record(None, big, actor=big.user) as change:
             change.audit("update", summary="test")
-    assert cache.get(snapshot.key(big.pk, version + 1)) is None  # not committed yet
+    assert snapshot.kept(big.pk, version + 1) is None  # not committed yet
     for callback in callbacks:
         callback()
-    history, assessment = cache.get(snapshot.key(big.pk, version + 1))
+    history, assessment = snapshot.kept(big.pk, version + 1)
     assert len(history.scans) == 50 and assessment.today == timezone.localdate()
 
 
