@@ -23,7 +23,7 @@ from tracker.dashboard import page, tables
 from tracker.dashboard.picture import cache_key
 from tracker.records import snapshot
 from tracker.records.changes import change_record
-from tracker.records.models import ExerciseSession
+from tracker.records.models import ExerciseSession, PatientSummary
 
 pytestmark = pytest.mark.django_db
 
@@ -269,6 +269,31 @@ def test_a_snapshot_is_left_only_by_a_committed_change(big, django_capture_on_co
         callback()
     history, assessment = snapshot.kept(big.pk, version + 1)
     assert len(history.scans) == 50 and assessment.today == timezone.localdate()
+
+
+def test_a_snapshot_in_the_process_follows_the_cache(big, django_capture_on_commit_callbacks):
+    """With the local-memory cache the snapshot stays in the process, the cache naming
+    it: what clears the cache (or expires the entry) drops the snapshot with it."""
+    if not snapshot._in_process():
+        pytest.skip("a shared cache (REDIS_URL) holds snapshots whole")
+    _change(big, django_capture_on_commit_callbacks)
+    version = PatientSummary.objects.get(patient=big).record_version
+    assert isinstance(cache.get(snapshot.key(big.pk, version)), str)  # a token, not rows
+    assert snapshot.kept(big.pk, version) is not None
+    cache.clear()
+    assert snapshot.kept(big.pk, version) is None
+
+
+def test_a_shared_cache_holds_the_snapshot_whole(
+    big, django_capture_on_commit_callbacks, monkeypatch
+):
+    """With Redis every process reads the snapshot: it is stored whole."""
+    monkeypatch.setattr(snapshot, "_in_process", lambda: False)
+    _change(big, django_capture_on_commit_callbacks)
+    version = PatientSummary.objects.get(patient=big).record_version
+    history, assessment = cache.get(snapshot.key(big.pk, version))
+    assert snapshot.kept(big.pk, version) == (history, assessment)
+    assert len(history.scans) == 50
 
 
 def test_the_reader_s_settings_win_over_the_writer_s(big, django_capture_on_commit_callbacks):
