@@ -248,7 +248,7 @@ def test_the_first_view_after_a_write_reads_the_write_path_s_history(
     client.get(_url(big))
     _change(big, django_capture_on_commit_callbacks)
     assessed = []
-    monkeypatch.setattr("tracker.dashboard.picture.assess", lambda *a: assessed.append(a) or None)
+    monkeypatch.setattr(snapshot, "assess", lambda *a: assessed.append(a) or None)
     with CaptureQueriesContext(connection) as queries:
         html = client.get(_url(big)).content.decode()
     # The history's scans come with their site results, its courses with their doses.

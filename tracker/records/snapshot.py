@@ -34,7 +34,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 
 from tracker.clinical import history as h
-from tracker.clinical.assess import Assessment
+from tracker.clinical.assess import Assessment, assess
 from tracker.clinical.version import RULES_VERSION
 from tracker.records.history import _profile, _settings, load_history, overrides_from
 from tracker.records.models import PatientSummary
@@ -42,8 +42,8 @@ from tracker.records.models import PatientSummary
 # Long enough for the first views after a write; the dashboard caches what it draws.
 SNAPSHOT_SECONDS = 10 * 60
 # Snapshots a process keeps in memory with the local-memory cache (the latest first
-# to stay): a change leaves one; one big record's is about 120 KB.
-KEPT_IN_PROCESS = 64
+# to stay): a change leaves one; a 25-year record's takes about 0.6 MB.
+KEPT_IN_PROCESS = 32
 _kept: OrderedDict[str, tuple[str, tuple]] = OrderedDict()  # key -> (token, snapshot)
 _kept_lock = threading.Lock()
 
@@ -116,3 +116,29 @@ def taken(patient, today: dt.date) -> tuple[h.PatientHistory, Assessment | None]
     # the writer's assessment stands only if the reader's are the same, on the same day.
     same = (mine.profile, mine.overrides) == (history.profile, history.overrides)
     return mine, assessment if same and assessment.today == today else None
+
+
+# The latest assessments a process made (issue 13, item 6): the engine is pure, so an
+# equal history assessed on the same day under the same rules has the same assessment.
+# A change that leaves the history as it was (an exercise session, a note: rows the
+# engine does not read) is then not assessed again, by the write path or by the first
+# view of another process. Equal means equal in every field; the loader reads each
+# decimal at its column's fixed scale, so equal histories read the same.
+ASSESSED_IN_PROCESS = 32
+_assessed: OrderedDict[int, tuple[dt.date, h.PatientHistory, Assessment]] = OrderedDict()
+
+
+def assessed(history: h.PatientHistory, today: dt.date) -> Assessment:
+    """`assess(history, today)`, remembered for the latest histories of this process."""
+    digest = hash((RULES_VERSION, today, history))
+    with _kept_lock:
+        found = _assessed.get(digest)
+    if found is not None and found[0] == today and found[1] == history:
+        return found[2]
+    assessment = assess(history, today)
+    with _kept_lock:
+        _assessed[digest] = (today, history, assessment)
+        _assessed.move_to_end(digest)
+        while len(_assessed) > ASSESSED_IN_PROCESS:
+            _assessed.popitem(last=False)
+    return assessment
