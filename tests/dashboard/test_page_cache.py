@@ -23,7 +23,7 @@ from tracker.dashboard import page, tables
 from tracker.dashboard.picture import cache_key
 from tracker.records import snapshot
 from tracker.records.changes import change_record
-from tracker.records.models import ExerciseSession
+from tracker.records.models import ExerciseSession, PatientSummary
 
 pytestmark = pytest.mark.django_db
 
@@ -248,7 +248,7 @@ def test_the_first_view_after_a_write_reads_the_write_path_s_history(
     client.get(_url(big))
     _change(big, django_capture_on_commit_callbacks)
     assessed = []
-    monkeypatch.setattr("tracker.dashboard.picture.assess", lambda *a: assessed.append(a) or None)
+    monkeypatch.setattr(snapshot, "assess", lambda *a: assessed.append(a) or None)
     with CaptureQueriesContext(connection) as queries:
         html = client.get(_url(big)).content.decode()
     # The history's scans come with their site results, its courses with their doses.
@@ -264,11 +264,36 @@ def test_a_snapshot_is_left_only_by_a_committed_change(big, django_capture_on_co
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         with change_record(None, big, actor=big.user) as change:
             change.audit("update", summary="test")
-    assert cache.get(snapshot.key(big.pk, version + 1)) is None  # not committed yet
+    assert snapshot.kept(big.pk, version + 1) is None  # not committed yet
     for callback in callbacks:
         callback()
-    history, assessment = cache.get(snapshot.key(big.pk, version + 1))
+    history, assessment = snapshot.kept(big.pk, version + 1)
     assert len(history.scans) == 50 and assessment.today == timezone.localdate()
+
+
+def test_a_snapshot_in_the_process_follows_the_cache(big, django_capture_on_commit_callbacks):
+    """With the local-memory cache the snapshot stays in the process, the cache naming
+    it: what clears the cache (or expires the entry) drops the snapshot with it."""
+    if not snapshot._in_process():
+        pytest.skip("a shared cache (REDIS_URL) holds snapshots whole")
+    _change(big, django_capture_on_commit_callbacks)
+    version = PatientSummary.objects.get(patient=big).record_version
+    assert isinstance(cache.get(snapshot.key(big.pk, version)), str)  # a token, not rows
+    assert snapshot.kept(big.pk, version) is not None
+    cache.clear()
+    assert snapshot.kept(big.pk, version) is None
+
+
+def test_a_shared_cache_holds_the_snapshot_whole(
+    big, django_capture_on_commit_callbacks, monkeypatch
+):
+    """With Redis every process reads the snapshot: it is stored whole."""
+    monkeypatch.setattr(snapshot, "_in_process", lambda: False)
+    _change(big, django_capture_on_commit_callbacks)
+    version = PatientSummary.objects.get(patient=big).record_version
+    history, assessment = cache.get(snapshot.key(big.pk, version))
+    assert snapshot.kept(big.pk, version) == (history, assessment)
+    assert len(history.scans) == 50
 
 
 def test_the_reader_s_settings_win_over_the_writer_s(big, django_capture_on_commit_callbacks):

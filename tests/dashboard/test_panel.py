@@ -462,6 +462,28 @@ def test_the_write_path_keeps_the_entries(client, clinician):
     assert _page(client, reverse(PANEL) + "?q=nora")["rows"] == []
 
 
+def test_a_change_that_moves_nothing_on_the_panel_leaves_its_entries(clinician):
+    """The write path's rebuild compares first: an entry the same as before is not
+    rewritten (issue 13 item 6); one whose summary moved is."""
+    patient = make_patient("same@example.com", "Sam Same")
+    link(patient, clinician)
+    settle(patient)
+    entry = PanelEntry.objects.get(patient=patient)
+    words = sorted(panel_entries.PanelWord.objects.filter(patient=patient).values_list("pk"))
+    with CaptureQueriesContext(connection) as queries:
+        settle(patient)
+    assert not [q for q in queries.captured_queries if "DELETE" in q["sql"] and "panel" in q["sql"]]
+    assert PanelEntry.objects.get(patient=patient).pk == entry.pk
+    assert sorted(panel_entries.PanelWord.objects.filter(patient=patient).values_list("pk")) == (
+        words
+    )
+    make_scan(patient, timezone.localdate() - dt.timedelta(days=30))
+    settle(patient)  # a first scan: the next date moves, and the entry follows
+    moved = PanelEntry.objects.get(patient=patient)
+    assert moved.pk != entry.pk
+    assert (moved.urgency, moved.due_order) != (entry.urgency, entry.due_order)
+
+
 def test_a_new_name_is_found_after_the_change_that_made_it(client, clinician, patient):
     settle(patient)
     patient.user.full_name = "Renée Renamed"

@@ -205,3 +205,29 @@ def test_history_lists_everything_newest_first_and_filters(owner, patient, entri
         reverse("records:history", args=[patient.pk]) + "?kind=falls"
     ).content.decode()
     assert "Fall</a>" in only_falls and "DXA scan 02" not in only_falls
+
+
+@pytest.mark.parametrize("kind", ["exercise", "falls", "heights", "medications"])
+def test_an_empty_add_form_is_drawn_as_crispy_draws_it_with_a_fresh_token(owner, patient, kind):
+    """The fields of an empty add form are drawn once a day per kind (issue 13 item 6);
+    each page has its own submission token, and the fields are what crispy draws."""
+    import re
+
+    from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
+    from django.utils import timezone
+
+    from tracker.records.kinds import KINDS
+
+    url = reverse("records:add", args=[patient.pk, kind])
+    pages = [owner.get(url).content.decode() for _ in range(2)]
+    token = re.compile(r'name="submission" value="([^"]+)"')
+    first, second = (token.search(page).group(1) for page in pages)
+    assert first != second and 'name="submission" value="ph' not in pages[0]
+    today = timezone.localdate()
+    for page, sent in zip(pages, (first, second), strict=True):
+        # A fresh form each time: crispy writes into the widgets it draws.
+        form = KINDS[kind].form(
+            None, initial={"date": today}, patient=patient, today=today, user=patient.user
+        )
+        form.fields["submission"].initial = sent
+        assert str(as_crispy_form(form)) in page

@@ -78,3 +78,86 @@ def test_scan_pages_list_their_sites_in_a_fixed_budget(
             + response.content.decode().count("Total hip")
             >= 1
         )
+
+
+def _from_instances(patient) -> tuple:
+    """The scans and courses as the loader built them from model instances before it
+    read plain rows (issue 13 item 6): what the rows must equal, order included."""
+    from tracker.clinical import history as h
+    from tracker.records import models as m
+
+    scans = tuple(
+        h.Scan(
+            id=scan.pk,
+            date=scan.date,
+            manufacturer=scan.manufacturer,
+            model=scan.model,
+            facility=scan.facility,
+            vertebral_fracture_found=scan.vertebral_fracture_found,
+            sites=tuple(
+                h.SiteResult(
+                    site=site.site,
+                    side=site.side,
+                    bmd=site.bmd,
+                    t_score=site.t_score,
+                    z_score=site.z_score,
+                    vertebrae_count=site.vertebrae_count,
+                    facility_lsc_g=site.facility_lsc_g,
+                    facility_lsc_pct=site.facility_lsc_pct,
+                )
+                for site in scan.sites.all()
+            ),
+        )
+        for scan in m.Scan.objects.filter(patient=patient).prefetch_related("sites")
+    )
+    courses = tuple(
+        h.Course(
+            id=course.pk,
+            drug=course.drug,
+            start=course.start,
+            end=course.end,
+            stop_reason=course.stop_reason or None,
+            doses=tuple(h.Dose(id=dose.pk, date=dose.date) for dose in course.doses.all()),
+            intended_overlap=course.intended_overlap,
+        )
+        for course in m.MedicationCourse.objects.filter(patient=patient).prefetch_related("doses")
+    )
+    return scans, courses
+
+
+def test_the_loader_s_rows_are_the_models_values(patient):
+    from tests.records.factories import make_scan
+    from tracker.records.models import SiteResult
+
+    big_history(patient, today=TODAY)
+    scan = make_scan(patient, TODAY - dt.timedelta(days=3), facility="Here", model="Horizon A")
+    SiteResult.objects.filter(scan=scan, site="lumbar_spine").update(
+        vertebrae="L2-L4", facility_lsc_g="0.021", facility_lsc_pct="2.5"
+    )
+    history = load_history(patient)
+    assert (history.scans, history.courses) == _from_instances(patient)
+    assert repr((history.scans, history.courses)) == repr(_from_instances(patient))
+    lumbar = next(site for site in history.scans[0].sites if site.site == "lumbar_spine")
+    assert lumbar.vertebrae_count == 3
+
+
+def test_an_equal_history_is_not_assessed_again(patient, monkeypatch):
+    """The write path and the dashboard remember the latest assessments of their
+    process: the engine is pure, so an equal history on the same day is not assessed
+    again; another history, or another day, is."""
+    from tracker.clinical.assess import assess
+    from tracker.records import snapshot
+
+    big_history(patient, today=TODAY)
+    calls = []
+    monkeypatch.setattr(snapshot, "assess", lambda *a: calls.append(a) or assess(*a))
+    first = snapshot.assessed(load_history(patient), TODAY)
+    again = snapshot.assessed(load_history(patient), TODAY)  # loaded anew: equal, not the same
+    assert again is first and len(calls) == 1
+    assert first == assess(load_history(patient), TODAY)
+    snapshot.assessed(load_history(patient), TODAY + dt.timedelta(days=1))
+    from tracker.records.models import Fall
+
+    Fall.objects.create(patient=patient, date=TODAY, injured=True)
+    changed = snapshot.assessed(load_history(patient), TODAY)
+    assert len(calls) == 3 and changed == assess(load_history(patient), TODAY)

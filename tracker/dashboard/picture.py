@@ -10,7 +10,6 @@ import datetime as dt
 from functools import cached_property
 
 from tracker.clinical import exercise, response
-from tracker.clinical.assess import assess
 from tracker.clinical.version import RULES_VERSION
 from tracker.dashboard import charts, tables
 from tracker.dashboard.charts.summaries import (
@@ -50,7 +49,7 @@ class Picture:
 
     @cached_property
     def assessment(self):
-        return self._snapshot[1] or assess(self.history, self.today)
+        return self._snapshot[1] or snapshot.assessed(self.history, self.today)
 
     @cached_property
     def sessions(self) -> list[tuple[dt.date, str, int]]:

@@ -24,12 +24,8 @@ def load_histories(patients: list[Patient]) -> dict[int, h.PatientHistory]:
     """The histories of many patients in the same 6 queries."""
     ids = [patient.pk for patient in patients]
 
-    scans: dict[int, list] = {pk: [] for pk in ids}
-    for scan in m.Scan.objects.filter(patient_id__in=ids).prefetch_related("sites"):
-        scans[scan.patient_id].append(_scan(scan))
-    courses: dict[int, list] = {pk: [] for pk in ids}
-    for course in m.MedicationCourse.objects.filter(patient_id__in=ids).prefetch_related("doses"):
-        courses[course.patient_id].append(_course(course))
+    scans = _scans(ids)
+    courses = _courses(ids)
     small: dict[int, dict[str, list]] = {pk: defaultdict(list) for pk in ids}
     for patient_id, kind, pk, day, text, number, flag in _small_rows(ids):
         small[patient_id][kind].append(SMALL_ROWS[kind](pk, day, text, number, flag))
@@ -134,40 +130,81 @@ def _profile(patient: Patient) -> h.Profile:
     )
 
 
-def _scan(scan: m.Scan) -> h.Scan:
-    return h.Scan(
-        id=scan.pk,
-        date=scan.date,
-        manufacturer=scan.manufacturer,
-        model=scan.model,
-        facility=scan.facility,
-        vertebral_fracture_found=scan.vertebral_fracture_found,
-        sites=tuple(
+# Scans and courses with their sites and doses as plain rows (values_list): only the
+# columns the engine reads, without building a model instance per row (issue 13: the
+# write path loads the whole history on every change). The same 4 queries and the
+# same order as the models' own (a scan's sites by site and side, a course's doses
+# newest first), so the histories are equal to those built from model instances.
+SCAN_COLUMNS = ("pk", "patient_id", "date", "manufacturer", "model", "facility")
+SITE_COLUMNS = ("site", "side", "bmd", "t_score", "z_score", "vertebrae")
+
+
+def _scans(ids: list[int]) -> dict[int, list[h.Scan]]:
+    sites: dict[int, list] = defaultdict(list)
+    rows = m.SiteResult.objects.filter(scan__patient_id__in=ids).order_by("scan_id", "site", "side")
+    for scan_id, site, side, bmd, t, z, vertebrae, lsc_g, lsc_pct in rows.values_list(
+        "scan_id", *SITE_COLUMNS, "facility_lsc_g", "facility_lsc_pct"
+    ):
+        sites[scan_id].append(
             h.SiteResult(
-                site=site.site,
-                side=site.side,
-                bmd=site.bmd,
-                t_score=site.t_score,
-                z_score=site.z_score,
-                vertebrae_count=site.vertebrae_count,
-                facility_lsc_g=site.facility_lsc_g,
-                facility_lsc_pct=site.facility_lsc_pct,
+                site=site,
+                side=side,
+                bmd=bmd,
+                t_score=t,
+                z_score=z,
+                vertebrae_count=_vertebrae_count(site, vertebrae),
+                facility_lsc_g=lsc_g,
+                facility_lsc_pct=lsc_pct,
             )
-            for site in scan.sites.all()
-        ),
-    )
+        )
+    scans: dict[int, list] = {pk: [] for pk in ids}
+    found = m.Scan.objects.filter(patient_id__in=ids).order_by("-date", "-pk")
+    for pk, patient_id, day, manufacturer, model, facility, vfa in found.values_list(
+        *SCAN_COLUMNS, "vertebral_fracture_found"
+    ):
+        scans[patient_id].append(
+            h.Scan(
+                id=pk,
+                date=day,
+                manufacturer=manufacturer,
+                model=model,
+                facility=facility,
+                vertebral_fracture_found=vfa,
+                sites=tuple(sites.get(pk, ())),
+            )
+        )
+    return scans
 
 
-def _course(course: m.MedicationCourse) -> h.Course:
-    return h.Course(
-        id=course.pk,
-        drug=course.drug,
-        start=course.start,
-        end=course.end,
-        stop_reason=course.stop_reason or None,
-        doses=tuple(h.Dose(id=dose.pk, date=dose.date) for dose in course.doses.all()),
-        intended_overlap=course.intended_overlap,
-    )
+def _vertebrae_count(site: str, vertebrae: str) -> int:
+    """m.SiteResult.vertebrae_count, from the row's two columns."""
+    if site != "lumbar_spine" or not vertebrae:
+        return 4
+    return m.vertebrae_count(vertebrae)
+
+
+def _courses(ids: list[int]) -> dict[int, list[h.Course]]:
+    doses: dict[int, list] = defaultdict(list)
+    given = m.Dose.objects.filter(course__patient_id__in=ids).order_by("-date", "-pk")
+    for pk, course_id, day in given.values_list("pk", "course_id", "date"):
+        doses[course_id].append(h.Dose(id=pk, date=day))
+    courses: dict[int, list] = {pk: [] for pk in ids}
+    found = m.MedicationCourse.objects.filter(patient_id__in=ids).order_by("-start", "-pk")
+    for pk, patient_id, drug, start, end, stop_reason, overlap in found.values_list(
+        "pk", "patient_id", "drug", "start", "end", "stop_reason", "intended_overlap"
+    ):
+        courses[patient_id].append(
+            h.Course(
+                id=pk,
+                drug=drug,
+                start=start,
+                end=end,
+                stop_reason=stop_reason or None,
+                doses=tuple(doses.get(pk, ())),
+                intended_overlap=overlap,
+            )
+        )
+    return courses
 
 
 def overrides_from(settings: m.ClinicalSettings | None) -> h.Overrides:

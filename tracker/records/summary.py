@@ -22,12 +22,12 @@ from django.db.models import F, Q
 
 from tracker.accounts.models import CaregiverLink, CareLink, Patient, User
 from tracker.clinical.alerts import Alert
-from tracker.clinical.assess import Assessment, assess
+from tracker.clinical.assess import Assessment
 from tracker.clinical.history import PatientHistory
 from tracker.clinical.horizon import next_change
 from tracker.clinical.summary import Summary, summarize
 from tracker.clinical.version import RULES_VERSION
-from tracker.records import panel_entries
+from tracker.records import panel_entries, snapshot
 from tracker.records.history import load_history
 from tracker.records.models import ASSESS_NOW, AlertState, PatientSummary
 from tracker.records.search import name_key
@@ -79,7 +79,7 @@ def refresh_after_change(patient: Patient, today: dt.date) -> tuple[PatientHisto
     Returns the history it loaded and its assessment (the write path's snapshot)."""
     _bump_version(patient)
     history = load_history(patient)
-    assessment = assess(history, today)
+    assessment = snapshot.assessed(history, today)  # not again for an equal history
     summary = summarize(assessment, open_for_the_panel(patient, assessment.alerts, today))
     PatientSummary.objects.filter(patient=patient).update(
         **PatientSummary.values_of(summary),

@@ -1,10 +1,14 @@
 import datetime as dt
 
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tracker.accounts.access import patient_for, require_add, require_change, require_clinician
@@ -72,9 +76,39 @@ def entry_add(request, patient_id: int, kind: str):
         form.instance.patient, form.instance.entered_by = patient, request.user
         if done := guards.save(request, patient, form, url=lambda entry: _added(kind, entry)):
             return done
-    return render(
-        request, "records/entry_form.html", {"patient": patient, "kind": kind, "form": form}
+    context = {"patient": patient, "kind": kind, "form": form}
+    if request.method == "GET":
+        context["form_html"] = _blank_form_html(form)
+    return render(request, "records/entry_form.html", context)
+
+
+# The fields of an empty add form, drawn once a day per kind of form (issue 13, item 6:
+# a person adding an entry loads this page first). Only the one-time submission token
+# differs per request: a placeholder in the cached text, filled on every response.
+BLANK_FORM_SECONDS = 24 * 60 * 60
+SUBMISSION_PLACEHOLDER = "ph" + salted_hmac("tracker.records.views", "submission").hexdigest()[:20]
+
+
+def _blank_form_html(form) -> str | None:
+    """The crispy rendering of an empty add form, or None for a form that sets itself
+    up per patient, course or user (its own __init__): those are drawn every time."""
+    if form.is_bound or form.instance.pk or type(form).__init__ is not forms.EntryForm.__init__:
+        return None
+    field = form.fields["submission"]
+    token = field.initial
+
+    def build() -> str:
+        field.initial = SUBMISSION_PLACEHOLDER
+        try:
+            return str(as_crispy_form(form))
+        finally:
+            field.initial = token
+
+    kind = f"{type(form).__module__}.{type(form).__qualname__}"
+    html = cache.get_or_set(
+        f"blank-form:{kind}:{form.today.isoformat()}", build, BLANK_FORM_SECONDS
     )
+    return mark_safe(html.replace(SUBMISSION_PLACEHOLDER, token))  # noqa: S308 (crispy's own HTML)
 
 
 def _added(kind, entry) -> str:
