@@ -11,6 +11,7 @@ from django.http import Http404
 
 from tests.conftest import make_caregiver, make_user
 from tracker.accounts import access
+from tracker.accounts.middleware import SecondStepNeeded
 from tracker.accounts.models import Patient, Role
 from tracker.compiled import Shapes, compile_query, standins
 
@@ -75,12 +76,21 @@ def test_the_relation_comes_from_the_compiled_gate(rf, cast, patient, fresh_gate
     ):
         request = rf.get("/")
         request.user = cast[role]
+        request.user.is_verified = lambda: True  # (django-otp's middleware sets it)
         assert access.patient_for(request, patient.pk).access.relation == relation
     for role in ("other_patient", "other_clinician", "admin", "ended_caregiver"):
         request = rf.get("/")
         request.user = cast[role]
         with pytest.raises(Http404):
             access.patient_for(request, patient.pk)
+
+
+def test_an_unverified_caregiver_is_sent_to_the_second_step(rf, cast, patient, fresh_gate):
+    request = rf.get("/")
+    request.user = cast["caregiver"]
+    request.user.is_verified = lambda: False
+    with pytest.raises(SecondStepNeeded):
+        access.patient_for(request, patient.pk)
 
 
 def test_an_inactive_user_is_let_through_nowhere(cast, patient, fresh_gate):

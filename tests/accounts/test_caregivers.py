@@ -164,12 +164,18 @@ def test_accepting_with_the_invited_address(client, patient, daughter, token):
     assert (event.actor, event.patient) == (daughter, patient)
     daughter.refresh_from_db()
     assert daughter.email_verified  # the invitation reached her address
+    # Now a caregiver: the second step before the record (test_caregiver_two_step.py).
+    asked = client.get(reverse("dashboard:patient", args=[patient.pk]))
+    assert asked["Location"].startswith(reverse("accounts:two-factor-verify"))
+    client.force_login(daughter)  # verified, as after the second step
     assert client.get(reverse("dashboard:patient", args=[patient.pk])).status_code == 200
 
 
 def test_an_invitation_works_once(client, patient, daughter, token):
     client.force_login(daughter)
     client.post(reverse("accounts:caregiver-accept", args=[token]))
+    daughter.refresh_from_db()
+    client.force_login(daughter)  # now a caregiver: verified, as after the second step
     again = client.post(reverse("accounts:caregiver-accept", args=[token]))
     assert again.status_code == 404
     assert "This invitation cannot be used" in again.content.decode()
@@ -233,6 +239,8 @@ def test_signing_up_from_an_invitation_makes_an_account_without_a_record(client,
         True,
     )
     client.post(reverse("accounts:caregiver-accept", args=[token]))
+    dana.refresh_from_db()
+    client.force_login(dana)  # now a caregiver: verified, as after the second step
     assert client.get("/")["Location"] == reverse("accounts:caring")
     page = client.get(reverse("accounts:caring")).content.decode()
     assert "Pat Patient" in page and "Start my own record" in page
@@ -417,6 +425,7 @@ def test_the_hint_follows_accepting_and_the_last_link_ending(
     client.post(reverse("accounts:caregiver-accept", args=[token]))
     daughter.refresh_from_db()
     assert daughter.cares_for_someone
+    client.force_login(daughter)  # now a caregiver: verified, as after the second step
     make_caregiver(other_patient, "", "", user=daughter)
     first, second = CaregiverLink.objects.filter(caregiver=daughter).order_by("pk")
     client.post(reverse("accounts:caregiver-end", args=[first.pk]))

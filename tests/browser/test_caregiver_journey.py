@@ -1,16 +1,18 @@
 """Issue 12, caregivers: the demo denosumab patient (her injection is late) invites her
-son from the Sharing page; he signs up from the email's link and accepts; her late
+son from the Sharing page; he signs up from the email's link, accepts, and sets up his
+two-step sign-in before he sees her record; her late
 injection reaches him by email and in his calendar (the delivery run in-process); he
 records the dose he took her to; she sees it under his name, removes him, and his next
 request is a 404."""
 
+import base64
 import re
 
 import icalendar
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import app_code, sign_in
 from tests.conftest import seed_demo
 from tracker.accounts.models import Patient
 from tracker.records.management.commands.seed_demo import DEMO_PASSWORD
@@ -55,6 +57,16 @@ def test_invite_accept_escalate_log_a_dose_remove(
     d.click("button:has-text('Create my account')")
     expect(d.locator(".alert-success")).to_contain_text("accept the invitation")
     d.click("button:has-text('Accept: help Margaret Denholm')")
+    # Before her record, his own second step: he reads someone else's health record.
+    expect(d.locator("h1")).to_have_text("Set up two-step sign-in")
+    expect(d.locator(".alert-success")).to_contain_text("You now help Margaret Denholm")
+    daniel.shot("two-step-setup")
+    typed = d.locator("#secret").text_content().replace(" ", "")
+    key = base64.b32decode(typed + "=" * (-len(typed) % 8))
+    d.fill("input[name=code]", app_code(key)[0])
+    d.click("button:has-text('Turn on two-step sign-in')")
+    expect(d.locator(".backup-code")).to_have_count(10)
+    d.click("a:has-text('I have saved my codes')")
     expect(d.locator("h1")).to_have_text("Margaret Denholm")
     assert d.url == record_url
     expect(d.locator("[data-rule='DMAB-LATE']")).to_contain_text("Denosumab injection is late")

@@ -248,7 +248,9 @@ def test_seed_demo_refuses_to_run_with_debug_off(db, settings):
     assert not Patient.objects.exists()
 
 
-def test_seed_demo_enrols_the_demo_clinician_and_admin_and_prints_how(db, settings, capsys):
+def test_seed_demo_enrols_the_demo_clinician_admin_and_caregiver_and_prints_how(
+    db, settings, capsys
+):
     from django_otp.oath import totp
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -265,7 +267,9 @@ def test_seed_demo_enrols_the_demo_clinician_and_admin_and_prints_how(db, settin
         assert " ".join(DEMO_BACKUP_CODES[email]) in printed
         code = f"{totp(device.bin_key):06d}"
         assert device.verify_token(code)
-    assert not TOTPDevice.objects.filter(user__role="patient").exists()
+    # Of the patient-role accounts only Colin, who helps Margaret (caregivers must).
+    enrolled = TOTPDevice.objects.filter(user__role="patient").values_list("user__email", flat=True)
+    assert list(enrolled) == ["colin@example.com"]
     call_command("seed_demo")  # idempotent: nothing new to print
     assert "nothing changed" in capsys.readouterr().out
-    assert TOTPDevice.objects.count() == 2
+    assert TOTPDevice.objects.count() == 3

@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from tracker.accounts import audit
+from tracker.accounts.middleware import SecondStepNeeded
 from tracker.accounts.models import CaregiverLink, CareLink, Patient, Role, User
 from tracker.compiled import Shapes, compile_query, standins
 
@@ -108,6 +109,10 @@ def patient_for(
     patient.access = Access(relation=_relation(user, patient), user_id=user.pk)
     if patient.access.is_caregiver and not caregivers:
         raise PermissionDenied(NOT_FOR_CAREGIVERS)
+    if patient.access.is_caregiver and not user.is_verified():
+        # Family read someone else's record only after the second step, as clinicians
+        # do: asked here of the link itself, whatever the session thought of the user.
+        raise SecondStepNeeded
     if patient.user_id != user.pk:
         audit.record_reads(request, [patient.pk], summary=what)
     else:

@@ -53,9 +53,11 @@ def invitation_accept(request, token: str):
         return _invitation_page(request, token, error=exc.messages[0], status=400)
     except InvitationError:
         return _invitation_page(request, token)
-    messages.success(
-        request, f"You now help {link.patient.name}. This is their record; you can add to it."
-    )
+    if request.user.is_verified():
+        done = "This is their record; you can add to it."
+    else:  # the dashboard asks for the second step first (two_factor.required_for)
+        done = "One more step keeps their record safe: two-step sign-in."
+    messages.success(request, f"You now help {link.patient.name}. {done}")
     return redirect("dashboard:patient", patient_id=link.patient_id)
 
 

@@ -74,11 +74,17 @@ def second_factor_not_required(view):
     return view
 
 
+class SecondStepNeeded(Exception):
+    """Raised where a read needs a verified second step that the session lacks (the
+    access gate, for a caregiver: tracker.accounts.access). The middleware answers it
+    with the two-step page, and the user comes back to where they were going."""
+
+
 class SecondFactorMiddleware:
     """Deny by default, like LoginRequiredMiddleware: a signed-in user who needs a
-    second step (clinicians and admins always; patients once they set it up) reaches
-    no view, the admin included, until verified (issue 9). Exempt: views that need no
-    sign-in and those marked second_factor_not_required."""
+    second step (clinicians, admins and caregivers always; patients once they set it
+    up) reaches no view, the admin included, until verified (issue 9). Exempt: views
+    that need no sign-in and those marked second_factor_not_required."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -94,13 +100,28 @@ class SecondFactorMiddleware:
             view_func, "second_factor_not_required", False
         ):
             return None
-        if NEEDS_SECOND_FACTOR not in request.session:
-            # Once a session: a patient's choice costs no query on every page.
-            request.session[NEEDS_SECOND_FACTOR] = two_factor.required_for(
-                user
-            ) or two_factor.has_app(user)
-        if not request.session[NEEDS_SECOND_FACTOR] or user.is_verified():
+        if not self.needs_second_step(request) or user.is_verified():
             return None
+        return self.ask(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, SecondStepNeeded):
+            return self.ask(request)
+        return None
+
+    @staticmethod
+    def needs_second_step(request) -> bool:
+        # Who must is a field of the user, asked on every request: someone who becomes a
+        # caregiver is asked at their next click, in every session. A patient's own
+        # choice (an app set up) costs a query, so it is asked once a session.
+        if two_factor.required_for(request.user):
+            return True
+        if NEEDS_SECOND_FACTOR not in request.session:
+            request.session[NEEDS_SECOND_FACTOR] = two_factor.has_app(request.user)
+        return request.session[NEEDS_SECOND_FACTOR]
+
+    @staticmethod
+    def ask(request):
         return redirect_to_login(
             request.get_full_path(), reverse("accounts:two-factor-verify"), REDIRECT_FIELD_NAME
         )

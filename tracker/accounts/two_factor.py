@@ -1,7 +1,8 @@
 """Two-step sign-in (issue 9): an authenticator app (TOTP) plus one-time backup codes.
 
 Required for clinicians and admins before they see any patient, the panel or the
-admin; optional for patients, and required at their sign-in once they set it up.
+admin, and for caregivers before they see anything (they read someone else's record);
+optional for patients, and required at their sign-in once they set it up.
 tracker.accounts.middleware.SecondFactorMiddleware enforces it on every view;
 this module holds the rules and the device bookkeeping (django-otp's models).
 """
@@ -17,7 +18,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tracker.accounts import audit
-from tracker.accounts.models import Role, User
+from tracker.accounts.models import CaregiverLink, Role, User
 
 BACKUP_CODES = 10
 APP_DEVICE = "authenticator app"
@@ -25,8 +26,19 @@ BACKUP_DEVICE = "backup codes"
 
 
 def required_for(user: User) -> bool:
-    """Clinicians and admins must use a second step; patients choose."""
-    return user.role in (Role.CLINICIAN, Role.ADMIN)
+    """Clinicians, admins and caregivers (anyone with an active caregiver link: they
+    read someone else's health record) must use a second step; patients choose.
+    No query: `cares_for_someone` is kept on the user by caregivers._forget, and the
+    access gate asks again of the link itself (access.SecondStepNeeded)."""
+    return user.role in (Role.CLINICIAN, Role.ADMIN) or user.cares_for_someone
+
+
+def required_now(user: User) -> bool:
+    """`required_for`, asked of the links themselves (a query): for the two-step pages,
+    so that a caregiver the access gate sent there is never sent back unverified."""
+    if required_for(user):
+        return True
+    return CaregiverLink.objects.active().filter(caregiver=user).exists()
 
 
 def app_device(user: User) -> TOTPDevice | None:

@@ -45,7 +45,7 @@ def setup(request):
         "form": form,
         "secret": two_factor.secret(device),
         "qr": two_factor.qr_data_uri(device),
-        "required": two_factor.required_for(user),
+        "required": two_factor.required_now(user),
         "next": _next(request),
     }
     return render(request, "accounts/two_factor_setup.html", context)
@@ -57,7 +57,7 @@ def verify(request):
     if request.user.is_verified():
         return redirect(_next(request))
     if not two_factor.has_app(request.user):
-        if two_factor.required_for(request.user):
+        if two_factor.required_now(request.user):
             return redirect(_with_next("accounts:two-factor-setup", request))
         request.session[NEEDS_SECOND_FACTOR] = False  # a patient's device was reset
         return redirect(_next(request))

@@ -1,7 +1,7 @@
 """Demo accounts and their health records, written through the one write path.
 
 Idempotent: running it again changes nothing that exists. The password, and the
-demo clinician's and admin's two-step sign-in secret and backup codes, are for
+demo clinician's, admin's and caregiver's two-step sign-in secret and backup codes, are for
 local use only and are printed when created. It refuses to run with DEBUG off, so
 no demo account can exist on a real server.
 """
@@ -27,14 +27,17 @@ ADMIN = ("admin@example.com", "Ada Admin")
 # Issue 12: Margaret's son helps her; he has no record of his own and gets her
 # injection reminders too.
 CAREGIVER = ("colin@example.com", "Colin Denholm", "margaret@example.com")
-# Two-step sign-in for the demo clinician and admin: fixed, public, local use only.
+# Two-step sign-in for the demo clinician, admin and caregiver (who must use it):
+# fixed, public, local use only.
 DEMO_TOTP_KEYS = {
     CLINICIAN[0]: b"BoneTrack demo doc!!".hex(),
     ADMIN[0]: b"BoneTrack demo admin".hex(),
+    CAREGIVER[0]: b"BoneTrack demo Colin".hex(),
 }
 DEMO_BACKUP_CODES = {
     CLINICIAN[0]: [f"doc{n:05d}" for n in range(1, 11)],
     ADMIN[0]: [f"admin{n:05d}" for n in range(1, 11)],
+    CAREGIVER[0]: [f"colin{n:05d}" for n in range(1, 11)],
 }
 # email, name, birth date, sex, menopausal status, tallest height, linked to the clinician
 PATIENTS = [
@@ -105,12 +108,12 @@ class Command(BaseCommand):
             self.stdout.write("Demo data already present; nothing changed.")
 
     def enrol_demo_staff(self) -> list[TOTPDevice]:
-        """The demo clinician and admin get an authenticator app with a fixed key, so the
-        demo works: add the printed key to any authenticator app."""
+        """The demo clinician, admin and caregiver get an authenticator app with a fixed
+        key, so the demo works: add the printed key to any authenticator app."""
         enrolled = []
         for email, key in DEMO_TOTP_KEYS.items():
-            user = User.objects.get(email=email)
-            if two_factor.has_app(user):
+            user = User.objects.filter(email=email).first()
+            if user is None or two_factor.has_app(user):
                 continue
             device = TOTPDevice.objects.create(
                 user=user, name=two_factor.APP_DEVICE, key=key, confirmed=True
