@@ -22,6 +22,7 @@ from tracker.reminders.delivery import (
     claim,
     deliver_pending,
     queue_due,
+    sweep_at,
 )
 from tracker.reminders.models import Delivery
 
@@ -55,6 +56,13 @@ def late_from(patient, day: dt.date):
     return make_course(patient, "denosumab", last, doses=[last])
 
 
+@pytest.fixture
+def sweep_a_day_later(monkeypatch):
+    """The daily sweep a whole SWEEP after each look, whoever the patient (their own
+    time of day depends on their id: tests of the change date keep it out of the way)."""
+    monkeypatch.setattr(delivery, "sweep_at", lambda patient_id, now: now + SWEEP)
+
+
 def summary_of(patient) -> PatientSummary:
     return PatientSummary.objects.get(patient=patient)
 
@@ -63,7 +71,7 @@ def rule_ids(patient) -> set[str]:
     return set(Delivery.objects.filter(patient=patient).values_list("rule_id", flat=True))
 
 
-def test_a_patient_whose_date_has_not_come_is_not_assessed(patient, assessed):
+def test_a_patient_whose_date_has_not_come_is_not_assessed(patient, assessed, sweep_a_day_later):
     late_from(patient, dt.date(2026, 11, 22))  # late from tomorrow
     queue_due(now=NOW)
     assert len(assessed) == 1
@@ -87,7 +95,7 @@ def test_one_whose_date_came_is_assessed_and_its_reminder_sent(patient, assessed
     assert mailoutbox[0].to == ["pat@example.com"]
 
 
-def test_the_date_is_midnight_in_the_patients_own_zone(patient):
+def test_the_date_is_midnight_in_the_patients_own_zone(patient, sweep_a_day_later):
     from tracker.accounts.models import User
 
     User.objects.filter(pk=patient.user_id).update(time_zone="Europe/Paris")
@@ -129,18 +137,65 @@ def test_the_daily_sweep_looks_at_everyone_at_least_once_a_day(patient, assessed
     queue_due(now=NOW)
     row = summary_of(patient)
     assert row.next_change_on is None or row.next_change_on > TODAY + dt.timedelta(days=1)
-    assert row.assess_at == NOW + SWEEP
-    queue_due(now=NOW + SWEEP - dt.timedelta(minutes=1))
+    assert row.assess_at == sweep_at(patient.pk, NOW)
+    assert NOW < row.assess_at <= NOW + SWEEP
+    queue_due(now=row.assess_at - dt.timedelta(minutes=1))
     assert len(assessed) == 1
-    queue_due(now=NOW + SWEEP)
+    queue_due(now=row.assess_at)
     assert len(assessed) == 2
+    # Then every SWEEP, at the same time of day.
+    assert summary_of(patient).assess_at == row.assess_at + SWEEP
+
+
+# A few moments of a day, and its edges.
+MOMENTS = [
+    NOW,
+    dt.datetime(2026, 11, 21, tzinfo=dt.UTC),
+    dt.datetime(2026, 11, 21, 23, 59, 59, 999999, tzinfo=dt.UTC),
+    dt.datetime(2026, 3, 29, 1, 30, tzinfo=dt.UTC),  # a clock change in Europe
+]
+
+
+@pytest.mark.parametrize("now", MOMENTS)
+def test_each_patients_sweep_is_within_a_day_and_a_day_apart(now):
+    for patient_id in (1, 2, 3, 500, 10**6, 2**31 + 7):
+        first = sweep_at(patient_id, now)
+        assert now < first <= now + SWEEP
+        assert sweep_at(patient_id, first) == first + SWEEP
+        assert sweep_at(patient_id, first - dt.timedelta(microseconds=1)) == first
+
+
+def test_patients_assessed_together_are_swept_again_spread_over_the_day():
+    """The known limit it mends: a run that assessed everyone (a first deployment, a
+    rules change) came back whole 24 hours later. Now 10,000 consecutive ids fall in
+    every hour of the day, none with more than twice its share."""
+    hours = [0] * 24
+    for patient_id in range(1, 10_001):
+        hours[(sweep_at(patient_id, NOW) - NOW) // dt.timedelta(hours=1)] += 1
+    share = 10_000 / 24
+    assert min(hours) > share / 2 and max(hours) < share * 2, hours
+
+
+def test_a_full_run_comes_back_a_few_patients_at_a_time(db, assessed):
+    for i in range(24):
+        make_patient(f"s{i}@example.com", f"S {i}")
+    queue_due(now=NOW)
+    assert len(assessed) == 24
+    # The next day's runs (hourly here) each take only the patients whose time came.
+    runs = []
+    for hour in range(1, 25):
+        before = len(assessed)
+        queue_due(now=NOW + dt.timedelta(hours=hour))
+        runs.append(len(assessed) - before)
+    assert sum(runs) == 24, runs  # each patient once in those 24 hours
+    assert max(runs) <= 6, runs  # not 24 at once, a day later
 
 
 @pytest.mark.parametrize(
     ("next_change_on", "expected"),
     [
-        (None, NOW + SWEEP),
-        (dt.date(2027, 3, 1), NOW + SWEEP),
+        (None, "sweep"),
+        (dt.date(2027, 3, 1), "sweep"),
         (dt.date(2026, 11, 22), TOMORROW),
         # Only when a test's day is not the patient's: never at or before `now`.
         (dt.date(2026, 11, 20), NOW + dt.timedelta(microseconds=1)),
@@ -149,7 +204,17 @@ def test_the_daily_sweep_looks_at_everyone_at_least_once_a_day(patient, assessed
 def test_when_to_look_again(next_change_on, expected):
     from zoneinfo import ZoneInfo
 
-    assert assess_again_at(next_change_on, ZoneInfo("UTC"), NOW) == expected
+    late = next(pk for pk in range(1, 100) if sweep_at(pk, NOW) > TOMORROW)
+    expected = sweep_at(late, NOW) if expected == "sweep" else expected
+    assert assess_again_at(next_change_on, ZoneInfo("UTC"), NOW, patient_id=late) == expected
+
+
+def test_a_sweep_before_the_next_change_comes_first():
+    from zoneinfo import ZoneInfo
+
+    early = next(pk for pk in range(1, 100) if sweep_at(pk, NOW) < TOMORROW)
+    tomorrow = dt.date(2026, 11, 22)
+    assert assess_again_at(tomorrow, ZoneInfo("UTC"), NOW, patient_id=early) == sweep_at(early, NOW)
 
 
 def test_a_patient_with_no_summary_is_due(patient, assessed):

@@ -10,8 +10,9 @@ summary row says when a run must look again (`assess_at`): at the next run after
 change to the record (the write path) or to who is reminded (`assess_soon`): both
 set ASSESS_NOW, before any run's `now` whatever the hosts' clocks say; else
 at local midnight of the day the engine's answer next changes
-(tracker.clinical.horizon), and at the latest 24 hours after the last look (the
-rolling daily sweep). A run first marks due every row stored under other rules
+(tracker.clinical.horizon), and at the latest at the patient's own time of day,
+within 24 hours of the last look (the rolling daily sweep, spread over the day:
+sweep_at). A run first marks due every row stored under other rules
 (tracker.clinical.version: a rule change re-assesses everyone) and makes the rows
 of patients who have none, then claims due rows BATCH_SIZE at a time with one
 conditional UPDATE (several hosts may run at once: each row goes to one run; a
@@ -56,8 +57,13 @@ BATCH_SIZE = 500
 CLAIM_TIMEOUT = dt.timedelta(minutes=15)
 # A run holds the patients it claimed this long: one that dies leaves them to others.
 LEASE = dt.timedelta(minutes=15)
-# The rolling daily sweep: every patient is assessed at least this often.
+# The rolling daily sweep: every patient is assessed at least this often, each at a
+# time of day of their own (sweep_at), so that a run that assessed everyone (a first
+# deployment, a rules change) is not repeated whole 24 hours later.
 SWEEP = dt.timedelta(hours=24)
+_SECONDS_A_SWEEP = int(SWEEP.total_seconds())
+# Knuth's multiplicative hash: consecutive ids land far apart in the day.
+_SPREAD = 2654435761
 # Clinicians get a digest of their patients' alert-level items only (issue 4).
 CLINICIAN_SEVERITIES = ("alert",)
 DEFAULT_PREFERENCE = ReminderPreference()
@@ -129,16 +135,30 @@ def rest(patient_ids: list[int], *, worker: str, now: dt.datetime) -> None:
     )
 
 
+def sweep_at(patient_id: int, now: dt.datetime) -> dt.datetime:
+    """The daily sweep's next look at a patient: their own time of day (UTC, from
+    their id), the first after `now`: within SWEEP of `now`, and SWEEP apart from one
+    sweep to the next. Patients assessed together are looked at again spread over
+    the day, a few at each run, not all at once a day later."""
+    start = dt.datetime.combine(now.astimezone(dt.UTC).date(), dt.time.min, tzinfo=dt.UTC)
+    slot = start + dt.timedelta(seconds=(patient_id * _SPREAD) % _SECONDS_A_SWEEP)
+    while slot <= now:
+        slot += SWEEP
+    return slot
+
+
 def _end_of(day: dt.date) -> dt.datetime:
     """The last instant of `day` in the current time zone: a test's run on that day."""
     return timezone.make_aware(dt.datetime.combine(day, dt.time.max))
 
 
-def assess_again_at(next_change_on: dt.date | None, zone, now: dt.datetime) -> dt.datetime:
-    """When a run must look at a patient again: local midnight of the day the engine's
-    answer next changes, at the latest SWEEP after `now`, and always after `now` (so a
-    run never claims the same patient twice)."""
-    latest = now + SWEEP
+def assess_again_at(
+    next_change_on: dt.date | None, zone, now: dt.datetime, *, patient_id: int
+) -> dt.datetime:
+    """When a run must look at the patient again: local midnight of the day the
+    engine's answer next changes, at the latest at their daily sweep (within SWEEP of
+    `now`), and always after `now` (so a run never claims the same patient twice)."""
+    latest = sweep_at(patient_id, now)
     if next_change_on is not None:
         midnight = timezone.make_aware(dt.datetime.combine(next_change_on, dt.time.min), zone)
         latest = min(latest, midnight)
@@ -195,7 +215,7 @@ def _queue_batch(patients: list[Patient], today: dt.date, *, worker: str, now: d
         assessed[patient.pk] = Assessed(
             summary=summarize(assessment, for_panel),
             next_change_on=changes_on,
-            assess_at=assess_again_at(changes_on, patient.user.zone, now),
+            assess_at=assess_again_at(changes_on, patient.user.zone, now, patient_id=patient.pk),
             search_name=name_key(patient.user.full_name),
         )
         for alert in for_panel:
