@@ -42,7 +42,7 @@ clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .coverage htmlcov
 
 # Performance figures for the README (issue 13), on a scratch database: SQLite, or
-# PostgreSQL next to DATABASE_URL's. Full tier about 20 minutes; quick a few.
+# PostgreSQL next to DATABASE_URL's. Full tier about 10-12 minutes on 2 cores; quick a few.
 bench: $(VENV)/.dev-installed
 	$(BIN)/python -m tests.bench
 
