@@ -6,27 +6,14 @@ or a hint out of step, still meets the second step before the record."""
 
 import re
 
-from django.test import Client
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.conftest import PASSWORD, make_caregiver
+from tests.accounts.test_two_factor import SETUP, VERIFY, sign_in
+from tests.conftest import make_caregiver
 from tracker.accounts import two_factor
 from tracker.accounts.models import AuditEvent, CaregiverLink
-
-SETUP = reverse("accounts:two-factor-setup")
-VERIFY = reverse("accounts:two-factor-verify")
-
-
-def sign_in(user) -> Client:
-    """Email and password only (the test suite's force_login counts as verified)."""
-    client = Client()
-    response = client.post(
-        reverse("accounts:login"), {"username": user.email, "password": PASSWORD}
-    )
-    assert response.status_code == 302
-    return client
 
 
 def record(patient) -> str:
